@@ -1,0 +1,27 @@
+import type { AnyTool, HandlerContext, McifyConfig } from '@mcify/core';
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { invokeTool } from './invoke-tool.js';
+
+/**
+ * An MCP server for one HTTP request: `initialize`, `ping`, `tools/list` and `tools/call`, with the
+ * request's context. Stateless, so no session can carry one caller's identity into another's request.
+ */
+export function createMcpServer(
+  config: McifyConfig,
+  listing: readonly Tool[],
+  toolsByName: ReadonlyMap<string, AnyTool>,
+  contextFor: (signal: AbortSignal) => HandlerContext,
+): Server {
+  const server = new Server(
+    { name: config.name, version: config.version, ...(config.description === undefined ? {} : { description: config.description }) },
+    { capabilities: { tools: { listChanged: false } } },
+  );
+  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: [...listing] }));
+  server.setRequestHandler(CallToolRequestSchema, (request, extra) => {
+    const tool = toolsByName.get(request.params.name);
+    if (tool === undefined) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${JSON.stringify(request.params.name.slice(0, 64))}`);
+    return invokeTool(tool, request.params.arguments, contextFor(extra.signal));
+  });
+  return server;
+}
