@@ -1,11 +1,6 @@
 import type { AuthConfig } from './auth/config.js';
 import { McifyConfigError } from './errors.js';
-import type { ToolDefinition } from './tool.js';
-
-/** Any tool, whatever its schemas. */
-// The handler's input is contravariant, so only `any` admits every tool in one array.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyTool = ToolDefinition<any, any>;
+import type { AnyTool } from './tool.js';
 
 export interface ConfigSpec {
   name: string;

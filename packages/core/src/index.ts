@@ -1,5 +1,5 @@
-export { defineConfig, type ConfigSpec, type McifyConfig, type AnyTool } from './config.js';
-export { defineTool, toolNamePattern, type ToolSpec, type ToolDefinition, type Middleware, type InputSchema } from './tool.js';
+export { defineConfig, type ConfigSpec, type McifyConfig } from './config.js';
+export { defineTool, toolNamePattern, type ToolSpec, type ToolDefinition, type Middleware, type InputSchema, type OutputSchema, type AnyTool } from './tool.js';
 export * from './auth/index.js';
 export type { AuthState, NoneAuthState, BearerAuthState, ApiKeyAuthState, OAuthAuthState } from './auth-state.js';
 export { parseClaims, scopesFromClaims, emptyClaims, type Claims } from './claims.js';

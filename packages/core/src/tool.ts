@@ -11,6 +11,9 @@ export type Middleware = (input: unknown, ctx: HandlerContext, next: () => Promi
 /** A zod schema describing the tool's arguments: an object. */
 export type InputSchema = z.ZodType<Record<string, unknown>, z.ZodTypeDef, unknown>;
 
+/** A zod schema describing what the tool returns. */
+export type OutputSchema = z.ZodType<unknown, z.ZodTypeDef, unknown>;
+
 export interface ToolSpec<I extends InputSchema, O extends z.ZodTypeAny> {
   /** Tool name as MCP clients see it: 1 to 64 of `A-Z a-z 0-9 _ -`. */
   name: string;
@@ -29,6 +32,19 @@ export interface ToolDefinition<I extends InputSchema = InputSchema, O extends z
   readonly output: O | undefined;
   readonly middlewares: readonly Middleware[];
   readonly handler: (input: z.output<I>, ctx: HandlerContext) => z.input<O> | Promise<z.input<O>>;
+}
+
+/**
+ * Any tool, whatever its schemas: what configs and runtimes hold. The handler takes `never` because a
+ * tool's handler only accepts its own input; callers validate with `input` first.
+ */
+export interface AnyTool {
+  readonly name: string;
+  readonly description: string | undefined;
+  readonly input: InputSchema;
+  readonly output: OutputSchema | undefined;
+  readonly middlewares: readonly Middleware[];
+  readonly handler: (input: never, ctx: HandlerContext) => unknown;
 }
 
 /** Tool names MCP clients accept. */
@@ -67,8 +83,8 @@ export function defineTool<I extends InputSchema, O extends z.ZodTypeAny = z.Zod
   if (typeof candidate.handler !== 'function') {
     throw new McifyConfigError('MCIFY_INVALID_TOOL', `Tool "${name}" needs \`handler: async (input, ctx) => ...\`.`);
   }
-  const middlewares = candidate.middlewares ?? [];
-  if (!Array.isArray(middlewares) || middlewares.some((middleware) => typeof middleware !== 'function')) {
+  const middlewares: unknown = candidate.middlewares ?? [];
+  if (!isMiddlewareList(middlewares)) {
     throw new McifyConfigError('MCIFY_INVALID_TOOL', `Tool "${name}": \`middlewares\` must be an array of functions.`);
   }
   return Object.freeze({
@@ -79,4 +95,8 @@ export function defineTool<I extends InputSchema, O extends z.ZodTypeAny = z.Zod
     middlewares: Object.freeze([...middlewares]),
     handler: candidate.handler,
   });
+}
+
+function isMiddlewareList(value: unknown): value is readonly Middleware[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'function');
 }

@@ -26,7 +26,7 @@ export function seedOrders(): Order[] {
 
 /** The caller's scope, from the validated token. */
 function principal(ctx: HandlerContext): { tenantId: string; userId: string } {
-  const tenantId = ctx.auth.claims['tenantId'];
+  const tenantId = ctx.auth.claims.tenantId;
   const userId = ctx.auth.claims.sub;
   if (typeof tenantId !== 'string' || userId === undefined) {
     throw new ToolError('Your token carries no tenantId or sub claim.', { code: 'NO_PRINCIPAL' });

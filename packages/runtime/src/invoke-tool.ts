@@ -1,6 +1,5 @@
 import { ToolError, type AnyTool, type HandlerContext } from '@mcify/core';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { ZodTypeAny } from 'zod';
 
 /** A tool error answer: `isError: true` with one text block. */
 function errorResult(message: string): CallToolResult {
@@ -22,7 +21,8 @@ function whenAborted(signal: AbortSignal): Promise<never> {
 function runChain(tool: AnyTool, input: unknown, ctx: HandlerContext): Promise<unknown> {
   const step = async (index: number): Promise<unknown> => {
     const middleware = tool.middlewares[index];
-    if (middleware === undefined) return (await tool.handler(input, ctx)) as unknown;
+    // `input` was parsed by this tool's own schema, which is what its handler accepts.
+    if (middleware === undefined) return (tool.handler as (input: unknown, ctx: HandlerContext) => unknown)(input, ctx);
     return middleware(input, ctx, () => step(index + 1));
   };
   return step(0);
@@ -31,7 +31,8 @@ function runChain(tool: AnyTool, input: unknown, ctx: HandlerContext): Promise<u
 /** Renders a handler's validated output as an MCP result. Structured content only for object outputs. */
 function successResult(tool: AnyTool, output: unknown): CallToolResult {
   if (typeof output === 'string' && tool.output === undefined) return { content: [{ type: 'text', text: output }] };
-  const text = JSON.stringify(output) ?? 'null';
+  // JSON.stringify answers undefined (typed as string) for undefined and functions.
+  const text = (JSON.stringify(output) as string | undefined) ?? 'null';
   const structured = tool.output !== undefined && output !== null && typeof output === 'object' && !Array.isArray(output);
   return {
     content: [{ type: 'text', text }],
@@ -46,8 +47,7 @@ function successResult(tool: AnyTool, output: unknown): CallToolResult {
  * reference id.
  */
 export async function invokeTool(tool: AnyTool, args: unknown, ctx: HandlerContext): Promise<CallToolResult> {
-  const input: ZodTypeAny = tool.input;
-  const parsed = await input.safeParseAsync(args ?? {});
+  const parsed = await tool.input.safeParseAsync(args ?? {});
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(arguments)'}: ${issue.message}`);
     return errorResult(`Invalid arguments for tool ${tool.name}: ${problems.join('; ')}`);
@@ -64,12 +64,13 @@ export async function invokeTool(tool: AnyTool, args: unknown, ctx: HandlerConte
     ctx.logger.error('tool_failed', { tool: tool.name, error, stack: error instanceof Error ? error.stack : undefined });
     return errorResult(`Tool ${tool.name} failed unexpectedly (reference ${ctx.request.id}).`);
   }
-  if (tool.output === undefined) return successResult(tool, output);
-  const outputSchema: ZodTypeAny = tool.output;
-  const checked = await outputSchema.safeParseAsync(output);
-  if (!checked.success) {
+  const checked = tool.output === undefined ? { success: true as const, data: output } : await tool.output.safeParseAsync(output);
+  try {
+    if (checked.success) return successResult(tool, checked.data);
     ctx.logger.error('tool_output_invalid', { tool: tool.name, issues: checked.error.issues });
-    return errorResult(`Tool ${tool.name} produced an invalid result (reference ${ctx.request.id}).`);
+  } catch (error) {
+    // A result JSON cannot represent (a BigInt, a cycle).
+    ctx.logger.error('tool_output_unserializable', { tool: tool.name, error });
   }
-  return successResult(tool, checked.data);
+  return errorResult(`Tool ${tool.name} produced an invalid result (reference ${ctx.request.id}).`);
 }

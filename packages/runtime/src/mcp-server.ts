@@ -12,7 +12,10 @@ export function createMcpServer(
   listing: readonly Tool[],
   toolsByName: ReadonlyMap<string, AnyTool>,
   contextFor: (signal: AbortSignal) => HandlerContext,
+  // eslint-disable-next-line @typescript-eslint/no-deprecated
 ): Server {
+  // The low-level Server, not McpServer: tools are validated and described by our own zod handling.
+  // eslint-disable-next-line @typescript-eslint/no-deprecated
   const server = new Server(
     { name: config.name, version: config.version, ...(config.description === undefined ? {} : { description: config.description }) },
     { capabilities: { tools: { listChanged: false } } },

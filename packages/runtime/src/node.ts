@@ -31,8 +31,7 @@ export interface RunningServer {
  * ```
  */
 export async function serveNode(config: McifyConfig, options: ServeNodeOptions = {}): Promise<RunningServer> {
-  const hostname = options.hostname ?? '127.0.0.1';
-  const { port = 0, hostname: _hostname, ...handlerOptions } = options;
+  const { port = 0, hostname = '127.0.0.1', ...handlerOptions } = options;
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -46,7 +45,10 @@ export async function serveNode(config: McifyConfig, options: ServeNodeOptions =
   const loopbackHosts = isLoopbackHostname(host) ? [`${host}:${bound}`, `localhost:${bound}`, `127.0.0.1:${bound}`, `[::1]:${bound}`] : undefined;
   const allowedHosts = handlerOptions.allowedHosts ?? loopbackHosts;
   const handle = createHttpHandler(config, { ...handlerOptions, ...(allowedHosts === undefined ? {} : { allowedHosts }) });
-  server.on('request', getRequestListener(handle));
+  const listener = getRequestListener(handle);
+  server.on('request', (request, response) => {
+    void listener(request, response);
+  });
   const path = options.path ?? '/mcp';
   return {
     url: `http://${host}:${bound}${path}`,

@@ -1,10 +1,9 @@
-import { McifyConfigError, type AnyTool } from '@mcify/core';
+import { McifyConfigError, type AnyTool, type OutputSchema } from '@mcify/core';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
-import type { ZodTypeAny } from 'zod';
 import { zodToJsonSchema } from 'zod-to-json-schema';
 
 /** The JSON Schema of a zod schema as MCP wants it: self-contained, without `$schema`. */
-function jsonSchemaOf(schema: ZodTypeAny, io: 'input' | 'output'): Record<string, unknown> {
+function jsonSchemaOf(schema: OutputSchema, io: 'input' | 'output'): Record<string, unknown> {
   const converted = zodToJsonSchema(schema, {
     $refStrategy: 'none',
     // Clients see what they must send; a transform's result is not theirs to build.

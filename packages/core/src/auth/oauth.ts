@@ -72,10 +72,11 @@ const oauthOptionsSchema = z
 export function oauth(options: OAuthOptions): OAuthAuthConfig {
   const provided = options as Partial<OAuthOptions> | undefined;
   if (provided?.issuer === undefined || provided.issuer === '') {
-    const provider = provided?.provider ?? 'custom';
+    const provider: OAuthProvider =
+      provided?.provider !== undefined && Object.hasOwn(issuerHints, provided.provider) ? provided.provider : 'custom';
     throw new McifyConfigError(
       'MCIFY_OAUTH_ISSUER_REQUIRED',
-      `oauth({ provider: '${provider}' }) needs the issuer the tokens are checked against: add ${issuerHints[provider] ?? issuerHints.custom}.`,
+      `oauth({ provider: '${provider}' }) needs the issuer the tokens are checked against: add ${issuerHints[provider]}.`,
     );
   }
   const parsed = parseAuthOptions('oauth', oauthOptionsSchema, options);

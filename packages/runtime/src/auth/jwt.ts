@@ -25,23 +25,32 @@ const discoverySchema = z.object({ issuer: z.string(), jwks_uri: z.string().url(
 /** Header `typ` values an access token may carry (RFC 9068 §2.1; absent and `JWT` for common IdPs). */
 const accessTokenTypes = new Set(['jwt', 'at+jwt']);
 
-/** Reads `jwks_uri` from the issuer's OpenID Connect discovery document, else its RFC 8414 metadata. */
+/**
+ * Where an issuer publishes its metadata: OpenID Connect discovery (path appended), then RFC 8414
+ * authorization server metadata (well-known prefix inserted before the issuer's path).
+ */
+function metadataUrls(issuer: string): readonly string[] {
+  const url = new URL(issuer);
+  const path = url.pathname.replace(/\/+$/, '');
+  return [`${url.origin}${path}/.well-known/openid-configuration`, `${url.origin}/.well-known/oauth-authorization-server${path}`];
+}
+
+/** Reads `jwks_uri` from the issuer's metadata and checks that it names the same issuer. */
 async function discoverJwksUri(issuer: string, timeoutMs: number): Promise<URL> {
-  const base = issuer.replace(/\/+$/, '');
-  for (const suffix of ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server']) {
-    const response = await fetch(`${base}${suffix}`, {
-      headers: { accept: 'application/json' },
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    if (response.status === 404) continue;
-    if (!response.ok) throw new Error(`${base}${suffix} answered ${response.status}`);
+  const failures: string[] = [];
+  for (const location of metadataUrls(issuer)) {
+    const response = await fetch(location, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) });
+    if (!response.ok) {
+      failures.push(`${location} answered ${response.status}`);
+      continue;
+    }
     const document = discoverySchema.parse(await response.json());
     if (document.issuer !== issuer) {
-      throw new Error(`discovery document names issuer ${document.issuer}, expected ${issuer}`);
+      throw new Error(`${location} names issuer ${document.issuer}, expected ${issuer}`);
     }
     return new URL(document.jwks_uri);
   }
-  throw new Error(`no discovery document under ${base}/.well-known/`);
+  throw new Error(`no issuer metadata: ${failures.join('; ')}`);
 }
 
 /**
