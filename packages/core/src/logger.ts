@@ -21,8 +21,8 @@ export interface Logger {
   info(event: string, fields?: LogFields): void;
   warn(event: string, fields?: LogFields): void;
   error(event: string, fields?: LogFields): void;
-  /** A logger whose records all carry `bindings`. */
-  child(bindings: LogFields): Logger;
+  /** A logger whose records all carry `bindings`, and that also redacts the literal `secrets`. */
+  child(bindings: LogFields, secrets?: readonly string[]): Logger;
   /** Stable pseudonym of an identifier, for logs: `logger.info('listed', { userId: logger.hash(id) })`. */
   hash(value: string): string;
 }
@@ -75,7 +75,8 @@ export function createLogger(options: LoggerOptions = {}, bindings: LogFields = 
     error: (event, fields) => {
       write('error', event, fields);
     },
-    child: (more) => createLogger(options, { ...bindings, ...more }),
+    child: (more, moreSecrets = []) =>
+      createLogger({ ...options, secrets: [...secrets, ...moreSecrets] }, { ...bindings, ...more }),
     hash,
   };
 }
@@ -104,7 +105,7 @@ function scrub(value: unknown, secrets: readonly string[], depth: number): unkno
   if (Array.isArray(value)) return value.slice(0, 100).map((item) => scrub(item, secrets, depth + 1));
   const copy: Record<string, unknown> = {};
   for (const [key, field] of Object.entries(value)) {
-    copy[key] = isSecretField(key) ? redacted : scrub(field, secrets, depth + 1);
+    copy[scrubText(key, secrets)] = isSecretField(key) ? redacted : scrub(field, secrets, depth + 1);
   }
   return copy;
 }

@@ -5,11 +5,19 @@ import {
   type AnyTool,
   type AuthState,
   type HandlerContext,
+  type Logger,
   type LoggerOptions,
   type McifyConfig,
 } from '@mcify/core';
 import { authGateOf } from '@mcify/core/middleware';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import {
+  CallToolRequestSchema,
+  ErrorCode,
+  InitializeRequestSchema,
+  ListToolsRequestSchema,
+  PingRequestSchema,
+} from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { createAuthenticator, effectiveAuth, type AuthOverride } from './auth/authenticator.js';
 import type { JwksOptions } from './auth/jwt.js';
@@ -56,6 +64,28 @@ const rpcMessage = z
   .passthrough();
 const rpcBody = z.union([rpcMessage, z.array(rpcMessage).min(1).max(32)]);
 type RpcMessage = z.infer<typeof rpcMessage>;
+
+/**
+ * The credentials a request presents, whether valid or not, so that nothing logged while serving it
+ * can contain them: the `Authorization` value (with and without its scheme) and the API key header.
+ */
+function presentedSecrets(headers: Headers, apiKeyHeader: string | undefined): string[] {
+  const secrets: string[] = [];
+  const authorization = headers.get('authorization');
+  if (authorization !== null) secrets.push(authorization, ...authorization.split(/[\s,]+/).filter((part) => !/^bearer$/i.test(part)));
+  const key = apiKeyHeader === undefined ? null : headers.get(apiKeyHeader);
+  if (key !== null) secrets.push(key);
+  return secrets;
+}
+
+/** Request schemas of the methods this server answers, so malformed params get -32602, not an internal error. */
+interface RequestSchema { safeParse(value: unknown): { success: boolean } }
+const paramsSchemas = new Map<string, RequestSchema>([
+  ['initialize', InitializeRequestSchema],
+  ['ping', PingRequestSchema],
+  ['tools/list', ListToolsRequestSchema],
+  ['tools/call', CallToolRequestSchema],
+]);
 
 function isJsonContentType(value: string | null): boolean {
   return value?.split(';')[0]?.trim().toLowerCase() === 'application/json';
@@ -114,7 +144,11 @@ export function createHttpHandler(config: McifyConfig, options: HttpHandlerOptio
   };
 
   /** The first `requireAuth()` gate that refuses one of the tool calls in the body, as an auth failure. */
-  const refusedByGate = async (messages: readonly RpcMessage[], state: AuthState): Promise<{ failure: AuthFailure; id: string | number | null } | undefined> => {
+  const refusedByGate = async (
+    messages: readonly RpcMessage[],
+    state: AuthState,
+    requestLogger: Logger,
+  ): Promise<{ failure: AuthFailure; id: string | number | null } | undefined> => {
     for (const message of messages) {
       if (message.method !== 'tools/call') continue;
       const name = message.params?.name;
@@ -123,7 +157,7 @@ export function createHttpHandler(config: McifyConfig, options: HttpHandlerOptio
         const gate = authGateOf(middleware);
         if (gate === undefined) continue;
         const verdict = await gate.evaluate(state).catch((error: unknown) => {
-          logger.error('auth_check_threw', { tool: tool?.name, error });
+          requestLogger.error('auth_check_threw', { tool: tool?.name, error });
           return { allowed: false, outcome: 'forbidden', message: 'You are not allowed to use this tool.' } as const;
         });
         if (verdict.allowed) continue;
@@ -137,9 +171,9 @@ export function createHttpHandler(config: McifyConfig, options: HttpHandlerOptio
     return undefined;
   };
 
-  const handleMcp = async (request: Request, url: URL): Promise<Response> => {
+  const handleMcp = async (request: Request, url: URL, id: string, requestLogger: Logger): Promise<Response> => {
     const receivedAt = new Date();
-    const authOutcome = await authenticate(request.headers);
+    const authOutcome = await authenticate(request.headers, requestLogger);
     if (!authOutcome.ok) return authFailureResponse(authOutcome, challengeFor(url));
     if (!isJsonContentType(request.headers.get('content-type'))) {
       return rpcErrorResponse(415, rpcErrorCode.invalidRequest, 'Send the JSON-RPC message as Content-Type: application/json.');
@@ -161,12 +195,13 @@ export function createHttpHandler(config: McifyConfig, options: HttpHandlerOptio
       return rpcErrorResponse(400, rpcErrorCode.invalidRequest, 'The request body is not a JSON-RPC 2.0 message.');
     }
     const messages = Array.isArray(parsed.data) ? parsed.data : [parsed.data];
+    const malformed = messages.find((message) => message.method !== undefined && paramsSchemas.get(message.method)?.safeParse(message).success === false);
+    if (malformed !== undefined) {
+      return rpcErrorResponse(200, ErrorCode.InvalidParams, `Invalid params for ${malformed.method ?? 'the request'}.`, { id: malformed.id ?? null });
+    }
     const state = authOutcome.auth;
-    const refusal = await refusedByGate(messages, state);
+    const refusal = await refusedByGate(messages, state, requestLogger);
     if (refusal !== undefined) return authFailureResponse(refusal.failure, challengeFor(url), refusal.id);
-    const id = randomUUID();
-    const secrets = state.type === 'bearer' || state.type === 'oauth' ? [state.token] : state.type === 'api_key' ? [state.key] : [];
-    const requestLogger = createLogger({ ...options.logging, secrets }, { requestId: id });
     const contextFor = (callSignal: AbortSignal): HandlerContext => {
       const signal = AbortSignal.any([request.signal, callSignal, AbortSignal.timeout(toolTimeoutMs)]);
       return {
@@ -194,6 +229,8 @@ export function createHttpHandler(config: McifyConfig, options: HttpHandlerOptio
     } catch {
       return rpcErrorResponse(400, rpcErrorCode.invalidRequest, 'Bad request URL.');
     }
+    const id = randomUUID();
+    const requestLogger = logger.child({ requestId: id }, presentedSecrets(request.headers, auth.type === 'api_key' ? auth.headerName : undefined));
     try {
       if (originRefused(request, url)) return rpcErrorResponse(403, rpcErrorCode.server, 'Origin or Host not allowed.');
       if (url.pathname === metadataPath || url.pathname === '/.well-known/oauth-protected-resource') {
@@ -207,9 +244,9 @@ export function createHttpHandler(config: McifyConfig, options: HttpHandlerOptio
           headers: { allow: 'POST' },
         });
       }
-      return await handleMcp(request, url);
+      return await handleMcp(request, url, id, requestLogger);
     } catch (error) {
-      logger.error('request_failed', { error, stack: error instanceof Error ? error.stack : undefined });
+      requestLogger.error('request_failed', { error, stack: error instanceof Error ? error.stack : undefined });
       return rpcErrorResponse(500, rpcErrorCode.server, 'Internal error.');
     }
   };

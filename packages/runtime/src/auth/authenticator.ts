@@ -55,7 +55,7 @@ export function createAuthenticator(
     case 'oauth':
       return jwtAuthenticator(auth, jwks, logger);
     case 'bearer':
-      return secretAuthenticator(bearerTokenFrom, secretChecker('bearer', auth, env, logger), (token, claims) => ({
+      return secretAuthenticator(bearerTokenFrom, secretChecker('bearer', auth, env), (token, claims) => ({
         type: 'bearer',
         token,
         claims,
@@ -63,7 +63,7 @@ export function createAuthenticator(
     case 'api_key':
       return secretAuthenticator(
         (headers) => apiKeyFrom(headers, auth.headerName),
-        secretChecker('apiKey', auth, env, logger),
+        secretChecker('apiKey', auth, env),
         (key, claims) => ({ type: 'api_key', key, headerName: auth.headerName, claims }),
       );
   }
@@ -72,13 +72,13 @@ export function createAuthenticator(
 /** Auth by a secret the client presents (bearer token or API key), checked by `verify` or a static secret. */
 function secretAuthenticator(
   extract: (headers: Headers) => { token: string } | AuthFailure,
-  check: (secret: string) => Promise<{ claims: Claims } | AuthFailure>,
+  check: (secret: string, logger: Logger) => Promise<{ claims: Claims } | AuthFailure>,
   state: (secret: string, claims: Claims) => AuthState,
 ): Authenticator {
-  return async (headers) => {
+  return async (headers, logger) => {
     const presented = extract(headers);
     if ('ok' in presented) return presented;
-    const verdict = await check(presented.token);
+    const verdict = await check(presented.token, logger);
     return 'ok' in verdict ? verdict : { ok: true, auth: state(presented.token, verdict.claims) };
   };
 }

@@ -97,7 +97,7 @@ function describeRejection(error: unknown): string {
  */
 export function jwtAuthenticator(config: OAuthAuthConfig, options: JwksOptions, logger: Logger): Authenticator {
   const keys = remoteKeys(config, options, logger);
-  return async (headers): Promise<AuthOutcome> => {
+  return async (headers, requestLogger): Promise<AuthOutcome> => {
     const presented = bearerTokenFrom(headers);
     if ('ok' in presented) return presented;
     const { token } = presented;
@@ -115,7 +115,7 @@ export function jwtAuthenticator(config: OAuthAuthConfig, options: JwksOptions, 
       if (error instanceof KeySourceUnavailable) {
         return { ok: false, reason: 'unavailable', description: 'The token cannot be verified right now; retry later.' };
       }
-      if (!(error instanceof errors.JOSEError)) logger.warn('jwt_verify_unexpected', { error });
+      if (!(error instanceof errors.JOSEError)) requestLogger.warn('jwt_verify_unexpected', { error });
       return refuse('invalid_token', describeRejection(error));
     }
     const typ = verified.protectedHeader.typ?.toLowerCase().replace(/^application\//, '');

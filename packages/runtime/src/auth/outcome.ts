@@ -1,4 +1,4 @@
-import type { AuthState } from '@mcify/core';
+import type { AuthState, Logger } from '@mcify/core';
 
 /** Result of authenticating one HTTP request, before its body is read. */
 export type AuthOutcome =
@@ -17,8 +17,11 @@ export type AuthFailure =
   | { readonly ok: false; readonly reason: 'insufficient_scope'; readonly description: string; readonly scopes: readonly string[] }
   | { readonly ok: false; readonly reason: 'unavailable'; readonly description: string };
 
-/** Authenticates a request from its headers alone. Never throws for anything the client sent. */
-export type Authenticator = (headers: Headers) => Promise<AuthOutcome>;
+/**
+ * Authenticates a request from its headers alone, logging to `logger` (which redacts the presented
+ * credentials). Never throws for anything the client sent.
+ */
+export type Authenticator = (headers: Headers, logger: Logger) => Promise<AuthOutcome>;
 
 export function refuse(reason: 'missing' | 'invalid_request' | 'invalid_token', description: string): AuthFailure {
   return { ok: false, reason, description };

@@ -18,11 +18,10 @@ export function secretChecker(
   helper: 'bearer' | 'apiKey',
   source: { env?: string; verify?: SecretVerifier },
   env: Readonly<Record<string, string | undefined>>,
-  logger: Logger,
-): (secret: string) => Promise<{ claims: Claims } | AuthFailure> {
+): (secret: string, logger: Logger) => Promise<{ claims: Claims } | AuthFailure> {
   const { verify } = source;
   if (verify !== undefined) {
-    return async (secret) => {
+    return async (secret, logger) => {
       let verdict: unknown;
       try {
         verdict = await verify(secret);
