@@ -148,16 +148,17 @@ export function createHttpHandler(config: McifyConfig, options: HttpHandlerOptio
     messages: readonly RpcMessage[],
     state: AuthState,
     requestLogger: Logger,
-  ): Promise<{ failure: AuthFailure; id: string | number | null } | undefined> => {
+  ): Promise<{ failure: AuthFailure; id: string | number | null; tool: string } | undefined> => {
     for (const message of messages) {
       if (message.method !== 'tools/call') continue;
       const name = message.params?.name;
       const tool = typeof name === 'string' ? toolsByName.get(name) : undefined;
-      for (const middleware of tool?.middlewares ?? []) {
+      if (tool === undefined) continue;
+      for (const middleware of tool.middlewares) {
         const gate = authGateOf(middleware);
         if (gate === undefined) continue;
         const verdict = await gate.evaluate(state).catch((error: unknown) => {
-          requestLogger.error('auth_check_threw', { tool: tool?.name, error });
+          requestLogger.error('auth_check_threw', { tool: tool.name, error });
           return { allowed: false, outcome: 'forbidden', message: 'You are not allowed to use this tool.' } as const;
         });
         if (verdict.allowed) continue;
@@ -165,7 +166,7 @@ export function createHttpHandler(config: McifyConfig, options: HttpHandlerOptio
           verdict.outcome === 'unauthenticated'
             ? { ok: false, reason: 'missing', description: verdict.message }
             : { ok: false, reason: 'insufficient_scope', description: verdict.message, scopes: gate.scopes };
-        return { failure, id: message.id ?? null };
+        return { failure, id: message.id ?? null, tool: tool.name };
       }
     }
     return undefined;
@@ -174,7 +175,10 @@ export function createHttpHandler(config: McifyConfig, options: HttpHandlerOptio
   const handleMcp = async (request: Request, url: URL, id: string, requestLogger: Logger): Promise<Response> => {
     const receivedAt = new Date();
     const authOutcome = await authenticate(request.headers, requestLogger);
-    if (!authOutcome.ok) return authFailureResponse(authOutcome, challengeFor(url));
+    if (!authOutcome.ok) {
+      requestLogger.info('auth_refused', { reason: authOutcome.reason });
+      return authFailureResponse(authOutcome, challengeFor(url));
+    }
     if (!isJsonContentType(request.headers.get('content-type'))) {
       return rpcErrorResponse(415, rpcErrorCode.invalidRequest, 'Send the JSON-RPC message as Content-Type: application/json.');
     }
@@ -201,7 +205,10 @@ export function createHttpHandler(config: McifyConfig, options: HttpHandlerOptio
     }
     const state = authOutcome.auth;
     const refusal = await refusedByGate(messages, state, requestLogger);
-    if (refusal !== undefined) return authFailureResponse(refusal.failure, challengeFor(url), refusal.id);
+    if (refusal !== undefined) {
+      requestLogger.info('auth_refused', { reason: refusal.failure.reason, tool: refusal.tool });
+      return authFailureResponse(refusal.failure, challengeFor(url), refusal.id);
+    }
     const contextFor = (callSignal: AbortSignal): HandlerContext => {
       const signal = AbortSignal.any([request.signal, callSignal, AbortSignal.timeout(toolTimeoutMs)]);
       return {

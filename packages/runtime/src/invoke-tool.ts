@@ -47,6 +47,13 @@ function successResult(tool: AnyTool, output: unknown): CallToolResult {
  * reference id.
  */
 export async function invokeTool(tool: AnyTool, args: unknown, ctx: HandlerContext): Promise<CallToolResult> {
+  const started = performance.now();
+  const result = await callTool(tool, args, ctx);
+  ctx.logger.info('tool_called', { tool: tool.name, isError: result.isError === true, durationMs: Math.round(performance.now() - started) });
+  return result;
+}
+
+async function callTool(tool: AnyTool, args: unknown, ctx: HandlerContext): Promise<CallToolResult> {
   const parsed = await tool.input.safeParseAsync(args ?? {});
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(arguments)'}: ${issue.message}`);

@@ -37,7 +37,7 @@ export async function postRpc(url: string, message: unknown, headers: Record<str
 }
 
 /** A `tools/call` request. */
-export function toolCall(name: string, args: Record<string, unknown> = {}, id = 1): unknown {
+export function toolCall(name: string, args: Record<string, unknown> = {}, id: string | number = 1): unknown {
   return { jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: args } };
 }
 
