@@ -1,7 +1,14 @@
 import type { AnyTool, HandlerContext, McifyConfig } from '@mcify/core';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import { invokeTool } from './invoke-tool.js';
+
+/**
+ * One JSON Schema validator for every per-request server: the SDK would otherwise build a new Ajv
+ * instance for each request (a quarter of the request's CPU time), for elicitation this server never does.
+ */
+const sharedValidator = new AjvJsonSchemaValidator();
 
 /**
  * An MCP server for one HTTP request: `initialize`, `ping`, `tools/list` and `tools/call`, with the
@@ -18,7 +25,7 @@ export function createMcpServer(
   // eslint-disable-next-line @typescript-eslint/no-deprecated
   const server = new Server(
     { name: config.name, version: config.version, ...(config.description === undefined ? {} : { description: config.description }) },
-    { capabilities: { tools: { listChanged: false } } },
+    { capabilities: { tools: { listChanged: false } }, jsonSchemaValidator: sharedValidator },
   );
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: [...listing] }));
   server.setRequestHandler(CallToolRequestSchema, (request, extra) => {
