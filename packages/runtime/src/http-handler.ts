@@ -118,10 +118,12 @@ export function createHttpHandler(config: McifyConfig, options: HttpHandlerOptio
   const gateScopes = config.tools.flatMap((tool) => tool.middlewares.flatMap((middleware) => authGateOf(middleware)?.scopes ?? []));
   const scopesSupported = [...new Set([...(auth.type === 'oauth' ? auth.requiredScopes : []), ...gateScopes])];
 
+  // Behind a proxy the request's own origin is not the public one.
+  const publicOrigin = options.publicUrl === undefined ? undefined : new URL(options.publicUrl).origin;
   const challengeFor = (url: URL): ChallengeScheme =>
     auth.type === 'api_key'
       ? { kind: 'api_key', headerName: auth.headerName }
-      : { kind: 'bearer', resourceMetadata: `${url.origin}${metadataPath}` };
+      : { kind: 'bearer', resourceMetadata: `${publicOrigin ?? url.origin}${metadataPath}` };
 
   const resourceMetadata = (url: URL): Response =>
     Response.json(

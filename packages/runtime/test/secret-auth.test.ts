@@ -105,6 +105,17 @@ describe('bearer({ verify }) over HTTP', () => {
   });
 });
 
+describe('publicUrl', () => {
+  it('names the public origin in the challenge and the resource metadata', async () => {
+    const config = defineConfig({ name: 's', version: '1', auth: bearer({ verify: () => false }), tools: [whoami] });
+    const handle = createHttpHandler(config, { publicUrl: 'https://mcp.example.com/mcp', logging: { sink: () => undefined } });
+    const refused = await handle(new Request('http://backend.internal.invalid:8080/mcp', { method: 'POST', body: '{}' }));
+    expect(refused.headers.get('www-authenticate')).toBe('Bearer resource_metadata="https://mcp.example.com/.well-known/oauth-protected-resource/mcp"');
+    const metadata = await handle(new Request('http://backend.internal.invalid:8080/.well-known/oauth-protected-resource/mcp'));
+    expect(await metadata.json()).toMatchObject({ resource: 'https://mcp.example.com/mcp' });
+  });
+});
+
 describe('bearer({ env }) with a shared static token', () => {
   let server: RunningServer;
   beforeAll(async () => {
