@@ -10,3 +10,5 @@ export type { MintOptions } from './idp/claims.js';
 export { forgeryKinds } from './idp/forge.js';
 export type { ForgeOptions, ForgeryKind, NoneSpelling } from './idp/forge.js';
 export type { SigningAlg } from './idp/keys.js';
+export { auditHookSchema, type AuditHook, type AuditPrincipal } from './target/audit-hook.js';
+export { bootConfig, BootError, type BootOptions, type BootedServer, type PrincipalSummary } from './target/boot-config.js';
