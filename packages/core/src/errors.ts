@@ -27,6 +27,8 @@ export class McifyConfigError extends Error {
   }
 }
 
+const toolErrorBrand = Symbol.for('mcify.ToolError');
+
 /**
  * An error whose message is safe to show to the MCP client. Throw it from a handler or a middleware
  * to answer the tool call with `isError: true` and exactly this message. Any other thrown value is
@@ -40,6 +42,13 @@ export class McifyConfigError extends Error {
 export class ToolError extends Error {
   override readonly name: string = 'ToolError';
   readonly code: string;
+  /** Brand shared by every copy of this package, so `ToolError.is` works across duplicate installs. */
+  readonly [toolErrorBrand] = true;
+
+  /** Whether `value` is a `ToolError`, even one thrown by another copy of `@mcify/core`. */
+  static is(value: unknown): value is ToolError {
+    return value instanceof Error && (value as Partial<Record<typeof toolErrorBrand, unknown>>)[toolErrorBrand] === true;
+  }
 
   constructor(message: string, options: { code?: string; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });

@@ -61,3 +61,15 @@ describe('defineConfig', () => {
     expect(() => defineConfig({ name: 's', version: '' })).toThrow(/needs `version`/);
   });
 });
+
+describe('ToolError.is', () => {
+  it('recognises ToolErrors, including subclasses and copies from another instance of the package', async () => {
+    const { ToolError, AuthorizationError } = await import('@mcify/core');
+    expect(ToolError.is(new ToolError('x'))).toBe(true);
+    expect(ToolError.is(new AuthorizationError('forbidden', 'no'))).toBe(true);
+    const foreign = Object.assign(new Error('from another copy'), { [Symbol.for('mcify.ToolError')]: true });
+    expect(ToolError.is(foreign)).toBe(true);
+    expect(ToolError.is(new Error('plain'))).toBe(false);
+    expect(ToolError.is({ message: 'not an error', [Symbol.for('mcify.ToolError')]: true })).toBe(false);
+  });
+});

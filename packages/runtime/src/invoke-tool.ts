@@ -63,7 +63,7 @@ async function callTool(tool: AnyTool, args: unknown, ctx: HandlerContext): Prom
   try {
     output = await Promise.race([runChain(tool, parsed.data, ctx), whenAborted(ctx.signal)]);
   } catch (error) {
-    if (error instanceof ToolError) return errorResult(error.message);
+    if (ToolError.is(error)) return errorResult(error.message);
     if (ctx.signal.aborted) {
       ctx.logger.warn('tool_aborted', { tool: tool.name });
       return errorResult(`Tool ${tool.name} was cancelled or timed out (reference ${ctx.request.id}).`);

@@ -249,6 +249,23 @@ describe('auth override', () => {
     expect(payloadOf(reply)).toMatchObject({ type: 'oauth', sub: 'carol', tenantId: 'globex' });
   });
 
+  it('keeps the configured token policy (scopes, clock tolerance, token age) when only the issuer is replaced', async () => {
+    const idp = await startIdp();
+    const server = await serve(
+      { provider: 'custom', issuer: 'https://auth.example', audience, requiredScopes: ['mcp:use'], clockToleranceSec: 120, maxTokenAgeSec: 600 },
+      { auth: { issuer: idp.issuer } },
+    );
+    const now = Math.floor(Date.now() / 1000);
+    const withinTolerance = await idp.mint({ sub: 'alice', exp: now - 100 }, { audience, scopes: ['mcp:use'] });
+    expect((await postRpc(server.url, toolsList, bearerOf(withinTolerance))).status).toBe(200);
+    const beyondTolerance = await idp.mint({ sub: 'alice', exp: now - 200 }, { audience, scopes: ['mcp:use'] });
+    expectInvalidToken(await postRpc(server.url, toolsList, bearerOf(beyondTolerance)));
+    const tooOld = await idp.mint({ sub: 'alice' }, { audience, scopes: ['mcp:use'], issuedAtSec: now - 900, expiresInSec: 1200 });
+    expectInvalidToken(await postRpc(server.url, toolsList, bearerOf(tooOld)));
+    const withoutScope = await idp.mint({ sub: 'alice' }, { audience });
+    expect((await postRpc(server.url, toolsList, bearerOf(withoutScope))).status).toBe(403);
+  });
+
   it('accepts a verify function in place of the configured auth, even for a config without auth', async () => {
     const config = defineConfig({ name: 'open', version: '1', auth: none(), tools: [whoami] });
     const server = await serveNode(config, {

@@ -35,7 +35,15 @@ export function effectiveAuth(configured: AuthConfig, override: AuthOverride | u
     issuer: override.issuer,
     audience,
     ...(override.jwksUri === undefined ? {} : { jwksUri: override.jwksUri }),
-    ...(configured.type === 'oauth' ? { requiredScopes: configured.requiredScopes, algorithms: configured.algorithms } : {}),
+    // Only where the keys come from changes: the config's token policy stays as written.
+    ...(configured.type === 'oauth'
+      ? {
+          requiredScopes: configured.requiredScopes,
+          algorithms: configured.algorithms,
+          clockToleranceSec: configured.clockToleranceSec,
+          ...(configured.maxTokenAgeSec === undefined ? {} : { maxTokenAgeSec: configured.maxTokenAgeSec }),
+        }
+      : {}),
   });
 }
 

@@ -1,0 +1,10 @@
+/**
+ * `mcify-audit`: the command line, and its pieces for programmatic use.
+ *
+ * @packageDocumentation
+ */
+export { runCli } from './cli.js';
+export { loadConfig, ConfigLoadError, type LoadedConfig } from './load-config.js';
+export { serve, parseServeArgs, type ServeOptions } from './commands/serve.js';
+export { processIo, type CommandIo } from './io.js';
+export { UsageError } from './usage-error.js';
