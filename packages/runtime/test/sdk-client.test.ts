@@ -3,7 +3,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { createTestIdp, type TestIdp } from '@mcify-audit/harness';
 import { serveNode, type RunningServer } from '@mcify/runtime';
-import { createOrdersConfig, exampleAudience } from '../examples/orders-server.js';
+import { createOrdersConfig, exampleAudience } from './support/in-memory-orders.js';
 
 let idp: TestIdp;
 let server: RunningServer;

@@ -1,6 +1,7 @@
 /**
- * A small multi-tenant orders server, in memory, written the way the multi-user guide says: identity
- * comes from `ctx.auth.claims`, never from tool input, and every lookup is scoped by it.
+ * Test support: a small multi-tenant orders server, in memory, written the way the multi-user guide
+ * says (identity from `ctx.auth.claims`, every lookup scoped by it). The runtime's tests use it where a
+ * database would only slow them down; the real fixtures live in fixtures/servers/.
  */
 import { defineConfig, defineTool, oauth, ToolError, type HandlerContext } from '@mcify/core';
 import { requireAuth } from '@mcify/core/middleware';
