@@ -34,8 +34,11 @@ export interface AuditHook {
   readonly setup?: () => unknown;
   /** Releases what `setup` and the server opened (close the database, stop upstreams). */
   readonly teardown?: () => unknown;
-  /** For servers whose tokens are not JWTs (`bearer`/`apiKey` with `verify`): a credential for `principal`, issued the server's own way. */
-  readonly issueToken?: (principal: string) => string | Promise<string>;
+  /**
+   * For servers whose tokens are not JWTs (`bearer`/`apiKey` with `verify`): a credential for the
+   * principal named `principal` (described by `details`), issued the server's own way.
+   */
+  readonly issueToken?: (principal: string, details: AuditPrincipal) => string | Promise<string>;
 }
 
 const principalName = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'principal names are 1-64 of A-Z a-z 0-9 _ . -');

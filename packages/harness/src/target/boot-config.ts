@@ -90,11 +90,11 @@ export async function bootConfig(config: McifyConfig, hook: AuditHook | undefine
       }
     } else if (config.auth.type !== 'none') {
       const issue = hook?.issueToken;
-      for (const name of Object.keys(principals)) {
+      for (const [name, principal] of Object.entries(principals)) {
         if (issue === undefined) {
           throw new BootError(`Server "${config.name}" uses ${config.auth.type} auth: its mcifyAudit hook needs issueToken(principal) to obtain each principal's credential.`);
         }
-        tokens[name] = await issue(name);
+        tokens[name] = await issue(name, principal);
       }
     }
     const server: RunningServer = await serveNode(config, {
