@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 
-const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+const bin = fileURLToPath(new URL('../bin/mcify-audit.js', import.meta.url));
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const ordersConfig = 'fixtures/servers/orders/mcify.config.ts';
 
