@@ -1,0 +1,36 @@
+import type ts from 'typescript';
+import type { ConfigFacts, ToolFacts } from '../discovery/facts.js';
+import type { Discovery } from '../discovery/discover.js';
+import type { FlowStep, HandlerFlow } from '../flow/handler-flow.js';
+import type { ResolvedOptions } from '../options.js';
+import type { Confidence, RuleId } from '../rules.js';
+
+/** A finding before it is located, suppressed and given its severity. */
+export interface DraftFinding {
+  readonly ruleId: RuleId;
+  /** The node whose first line is reported; must be in `file`'s source file. */
+  readonly node: ts.Node;
+  readonly message: string;
+  /** The definition the finding belongs to (one finding per MCP name), or undefined for config-level findings. */
+  readonly tool: ToolFacts | undefined;
+  readonly confidence: Confidence;
+  readonly flow?: readonly FlowStep[];
+}
+
+/** What a check may use, and how it reports. */
+export interface CheckContext {
+  readonly options: ResolvedOptions;
+  readonly checker: ts.TypeChecker | undefined;
+  readonly discovery: Discovery;
+  /** The dataflow summary of a definition's handler, computed once. */
+  readonly flowOf: (tool: ToolFacts) => HandlerFlow;
+  /** Whether the definition belongs to a multi-user server (some auth, or a handler reading `ctx.auth`). */
+  readonly multiUser: (tool: ToolFacts) => boolean;
+  readonly report: (finding: DraftFinding) => void;
+}
+
+/** A rule over one tool, resource or prompt definition. */
+export type ToolCheck = (tool: ToolFacts, context: CheckContext) => void;
+
+/** A rule over one `defineConfig`. */
+export type ConfigCheck = (config: ConfigFacts, context: CheckContext) => void;
