@@ -38,7 +38,9 @@ export function isCredentialName(name: string, options: ResolvedOptions): boolea
     const before = words.at(-2);
     return before === undefined || !options.nonCredentialTokens.has(before);
   }
-  return options.credentialSuffixes.some((suffix) => suffix[0] !== 'token' && endsWith(words, suffix));
+  // Plurals count: `secrets`, `passwords`, `apiKeys`.
+  const singularWords = [...words.slice(0, -1), singular(words.at(-1) ?? '')];
+  return options.credentialSuffixes.some((suffix) => suffix[0] !== 'token' && (endsWith(words, suffix) || endsWith(singularWords, suffix)));
 }
 
 /** Personal data that must be hashed before it is logged: identity names, emails, phone numbers. */
@@ -54,7 +56,7 @@ export function isPersonalDataName(name: string, options: ResolvedOptions): bool
 /** Forms of a verb as the first word of a description: `refund`, `refunds`, `refunded`, `refunding`. */
 function inflections(verb: string): string[] {
   const stem = verb.endsWith('e') ? verb.slice(0, -1) : verb;
-  const doubled = /[^aeiou][aeiou][bdglmnprt]$/.test(verb) && verb.length <= 4 ? verb + verb.at(-1) : verb;
+  const doubled = /[^aeiou][aeiou][bdglmnprt]$/.test(verb) && verb.length <= 4 ? verb + verb.slice(-1) : verb;
   const forms = [verb, `${verb}s`, `${verb}es`, `${stem}ed`, `${stem}ing`, `${doubled}ed`, `${doubled}ing`];
   if (verb === 'pay') forms.push('paid');
   if (verb.endsWith('y') && verb !== 'pay') forms.push(`${verb.slice(0, -1)}ies`, `${verb.slice(0, -1)}ied`);
@@ -64,7 +66,10 @@ function inflections(verb: string): string[] {
 
 /** The sensitive verb a tool's name or the first word of its description names, if any. */
 export function sensitiveVerbOf(toolName: string, description: string | undefined, options: ResolvedOptions): string | undefined {
-  for (const word of wordsOf(toolName)) if (options.sensitiveVerbs.has(word)) return word;
+  for (const word of wordsOf(toolName)) {
+    const verb = options.sensitiveVerbs.has(word) ? word : singular(word);
+    if (options.sensitiveVerbs.has(verb)) return verb;
+  }
   const first = description?.trim().match(/^[A-Za-z]+/)?.[0]?.toLowerCase();
   if (first === undefined) return undefined;
   for (const verb of options.sensitiveVerbs) if (inflections(verb).includes(first)) return verb;

@@ -31,13 +31,11 @@ export function sameFileDeclaration(identifier: ts.Identifier, checker: ts.TypeC
     if (declaration !== undefined) return declaration;
   }
   const name = identifier.text;
-  let scope: ts.Node | undefined = identifier.parent;
-  while (scope !== undefined) {
+  for (let scope: ts.Node = identifier.parent; ; scope = scope.parent) {
     const found = declarationIn(scope, name);
     if (found !== undefined) return found;
-    scope = scope.parent;
+    if (ts.isSourceFile(scope)) return undefined;
   }
-  return undefined;
 }
 
 function declarationIn(scope: ts.Node, name: string): ts.Declaration | undefined {

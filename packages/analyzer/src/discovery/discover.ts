@@ -216,15 +216,15 @@ export class Discovery {
     if (body === undefined) return undefined;
     if (!ts.isBlock(body)) return this.definitionOf(body, depth + 1);
     const found: ToolFacts[] = [];
-    let unknown = false;
+    const state = { unknown: false };
     forEachDescendant(body, (node) => {
       if (ts.isReturnStatement(node) && node.expression !== undefined && ts.findAncestor(node, ts.isFunctionLike) === factory) {
         const returned = this.definitionOf(node.expression, depth + 1);
-        if (returned === undefined) unknown = true;
+        if (returned === undefined) state.unknown = true;
         else found.push(...returned);
       }
     });
-    return unknown || found.length === 0 ? undefined : found;
+    return state.unknown || found.length === 0 ? undefined : found;
   }
 }
 

@@ -44,7 +44,10 @@ export class McifyBindings {
       if (ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier) && isMcifyModule(statement.moduleSpecifier.text)) {
         this.bindImportClause(statement.importClause);
       } else if (ts.isVariableStatement(statement)) {
-        for (const declaration of statement.declarationList.declarations) this.bindRequire(declaration);
+        for (const declaration of statement.declarationList.declarations) {
+          this.bindRequire(declaration);
+          this.bindAlias(declaration);
+        }
       }
     }
   }
@@ -103,6 +106,15 @@ export class McifyBindings {
       const imported = element.propertyName !== undefined && ts.isIdentifier(element.propertyName) ? element.propertyName.text : element.name.text;
       if (known.has(imported)) this.locals.set(element.name.text, imported as McifySymbol);
     }
+  }
+
+  /** `const auth = mcifyAuth` / `const tool = defineTool`: a top-level alias of an mcify binding. */
+  private bindAlias(declaration: ts.VariableDeclaration): void {
+    const init = declaration.initializer === undefined ? undefined : skipOuter(declaration.initializer);
+    if (init === undefined || !ts.isIdentifier(init) || !ts.isIdentifier(declaration.name)) return;
+    const symbol = this.locals.get(init.text);
+    if (symbol !== undefined) this.locals.set(declaration.name.text, symbol);
+    else if (this.namespaces.has(init.text)) this.namespaces.add(declaration.name.text);
   }
 
   private resolveWithChecker(identifier: ts.Identifier): McifySymbol | undefined {

@@ -27,6 +27,8 @@ export interface SinkFacts {
   readonly call: ts.Node;
   /** Where it is reported: the start of the chain in the handler, or the handler's call of the helper. */
   readonly reportNode: ts.Node;
+  /** A short name for messages: `db.order.findMany`, `db.select().from(orders)`, `ctx.fetch`. */
+  readonly label: string;
   /** A value from the validated token (or derived from one) constrains it, or it runs in a trusted scope helper. */
   readonly scopedByAuth: boolean;
   /** An ownership guard on its result, or an earlier guard on an auth comparison, covers it. */
@@ -55,6 +57,12 @@ export interface GuardFacts {
   readonly node: ts.Node;
   /** Source position, to compare with sinks' positions in the handler. */
   readonly position: number;
+  /**
+   * The condition compares an auth-derived value (other than `ctx.auth.type`) with something, tests a
+   * membership in one (`ctx.auth.scopes.includes(...)`), a role flag of the token, or asks a predicate
+   * given the auth context. Null checks (`session === null`) and `ctx.auth.type` tests are not guards.
+   */
+  readonly comparison: boolean;
 }
 
 /** What a handler does, as far as isolation goes. */
@@ -63,6 +71,11 @@ export interface HandlerFlow {
   readonly readsAuth: boolean;
   /** Reads per-user identity: `ctx.auth.claims`, `.token`, `.key`, `.scopes`, `.subject`. */
   readonly readsIdentity: boolean;
+  /**
+   * Passes `ctx` or `ctx.auth` to a function the engine could not read (an import without a checker,
+   * a package): it may read the auth context there.
+   */
+  readonly passesContext?: boolean;
   readonly sinks: readonly SinkFacts[];
   readonly logCalls: readonly LogCallFacts[];
   /** Guards on auth conditions, in the handler body (positions in the handler's file). */

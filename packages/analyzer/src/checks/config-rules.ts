@@ -1,0 +1,54 @@
+import ts from 'typescript';
+import { forEachDescendant, propertyNameText, staticNumber, staticString } from '../discovery/ast.js';
+import type { ConfigFacts } from '../discovery/facts.js';
+import { durationSeconds, tokenLifetimeUnit } from '../names.js';
+import type { CheckContext } from './check.js';
+
+/** `mcify/no-auth-none`: no per-user auth in front of tools that read per-user identity. */
+export function noAuthNone(config: ConfigFacts, context: CheckContext): void {
+  const { auth } = config;
+  const shared = (auth.kind === 'bearer' || auth.kind === 'api_key') && !auth.verify;
+  if (auth.kind !== 'absent' && auth.kind !== 'none' && !shared) return;
+  const reader = config.tools.find((tool) => context.flowOf(tool).readsIdentity);
+  if (reader === undefined) return;
+  const what = auth.kind === 'absent' ? 'has no auth' : auth.kind === 'none' ? 'uses auth none()' : 'authenticates everyone with one shared static secret';
+  context.report({
+    ruleId: 'mcify/no-auth-none',
+    node: config.authProperty ?? config.call,
+    tool: undefined,
+    confidence: config.toolsIncomplete ? 'medium' : 'high',
+    message: `This server ${what}, yet ${reader.names[0] ?? 'a tool'} reads per-user identity from ctx.auth: every caller is the same user. Use oauth({ ... }) or bearer({ verify }).`,
+    flow: [{ node: reader.call, message: `${reader.names[0] ?? 'this tool'} reads ctx.auth` }],
+  });
+}
+
+/** Seconds above which a token lifetime, maximum age or clock tolerance is flagged. */
+const longestLifetimeSec = 900;
+
+/** `mcify/token-lifetime`: token lifetimes, maximum ages and clock tolerances above 15 minutes, anywhere in a file. */
+export function tokenLifetime(sourceFile: ts.SourceFile, context: CheckContext): void {
+  forEachDescendant(sourceFile, (node) => {
+    if (!ts.isPropertyAssignment(node)) return;
+    const name = propertyNameText(node.name);
+    const unit = name === undefined ? undefined : tokenLifetimeUnit(name);
+    if (name === undefined || unit === undefined) return;
+    const number = staticNumber(node.initializer, context.checker);
+    const text = number === undefined ? staticString(node.initializer, context.checker) : undefined;
+    const seconds = number !== undefined ? number * unit : text === undefined ? undefined : durationSeconds(text);
+    if (seconds === undefined || seconds <= longestLifetimeSec) return;
+    context.report({
+      ruleId: 'mcify/token-lifetime',
+      node,
+      tool: undefined,
+      confidence: 'high',
+      message: `${name} allows ${formatSeconds(seconds)}: a stolen token stays useful that long. Keep token lifetimes, maximum ages and clock tolerances at or under 15 minutes and refresh instead.`,
+    });
+  });
+}
+
+function formatSeconds(seconds: number): string {
+  if (seconds >= 86_400 && seconds % 86_400 === 0) return `${String(seconds / 86_400)} day(s)`;
+  if (seconds >= 3600 && seconds % 3600 === 0) return `${String(seconds / 3600)} hour(s)`;
+  if (seconds >= 60 && seconds % 60 === 0) return `${String(seconds / 60)} minutes`;
+  return `${String(seconds)} seconds`;
+}

@@ -1,0 +1,35 @@
+import type { ToolFacts } from '../discovery/facts.js';
+import { sensitiveVerbOf } from '../names.js';
+import type { CheckContext } from './check.js';
+
+/** `mcify/require-auth`: the handler reads `ctx.auth` but nothing requires authentication first. */
+export function requireAuthCheck(tool: ToolFacts, context: CheckContext): void {
+  // Resources and prompts have no middlewares in mcify: only their dataflow is checked.
+  if (tool.kind !== 'tool' || !tool.middlewaresKnown || tool.middlewares.some((middleware) => middleware.requiresAuth)) return;
+  if (!context.flowOf(tool).readsAuth) return;
+  context.report({
+    ruleId: 'mcify/require-auth',
+    node: tool.call,
+    tool,
+    confidence: 'high',
+    message: `${tool.names[0] ?? 'This tool'} reads ctx.auth but has no requireAuth() middleware: an unauthenticated call reaches the handler. Add middlewares: [requireAuth()].`,
+  });
+}
+
+/** `mcify/require-scope-check`: a sensitive tool nobody decides per caller whether it may run. */
+export function requireScopeCheck(tool: ToolFacts, context: CheckContext): void {
+  if (tool.kind !== 'tool' || !tool.middlewaresKnown) return;
+  const verb = tool.names.map((name) => sensitiveVerbOf(name, tool.description, context.options)).find((found) => found !== undefined) ??
+    (tool.names.length === 0 ? sensitiveVerbOf('', tool.description, context.options) : undefined);
+  if (verb === undefined || tool.middlewares.some((middleware) => middleware.scopeGate)) return;
+  const flow = context.flowOf(tool);
+  const firstSink = Math.min(...flow.sinks.map((sink) => sink.reportNode.getStart()));
+  if (flow.authGuards.some((guard) => guard.position < firstSink)) return;
+  context.report({
+    ruleId: 'mcify/require-scope-check',
+    node: tool.call,
+    tool,
+    confidence: 'high',
+    message: `${tool.names[0] ?? 'This tool'} can ${verb} but has no scope check: any authenticated caller may use it. Gate it with requireAuth({ scopes: ['…'] }) or requireAuth({ check }).`,
+  });
+}
