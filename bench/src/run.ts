@@ -10,11 +10,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { analyzerVsTsc } from './analyzer-vs-tsc.js';
 import { authOverhead } from './auth-overhead.js';
 import type { BenchContext, Benchmark, BenchmarkReport, Table } from './benchmark.js';
 
 /** Every benchmark, in run order. A new benchmark is a module plus one entry here. */
-const benchmarks: readonly Benchmark[] = [authOverhead];
+const benchmarks: readonly Benchmark[] = [authOverhead, analyzerVsTsc];
 
 const DEFAULT_DURATION_SEC = 5;
 const resultsDir = fileURLToPath(new URL('../../.bench-results/', import.meta.url));
