@@ -82,6 +82,23 @@ const dbNames = /^(db|database|tx|trx|transaction|client|conn|connection|knex|po
 class Activation {
   readonly cache = new Map<ts.Node, Value>();
   readonly inProgress = new Set<ts.Node>();
+
+  /** The value of `node` in this activation, computed once; a cycle or a surprise evaluates to neutral. */
+  memo(node: ts.Node, compute: () => Value): Value {
+    const cached = this.cache.get(node);
+    if (cached !== undefined) return cached;
+    if (this.inProgress.has(node)) return neutral;
+    this.inProgress.add(node);
+    let value: Value;
+    try {
+      value = compute();
+    } catch {
+      value = neutral;
+    }
+    this.inProgress.delete(node);
+    this.cache.set(node, value);
+    return value;
+  }
   readonly params = new Map<ts.Node, Value>();
   readonly helperCalls = new Map<ts.Node, Activation | null>();
   readonly sinkCache = new Map<ts.Node, SinkRecord | null>();
@@ -848,19 +865,7 @@ class Engine {
   // ---------------------------------------------------------------- evaluation
 
   private evaluate(expression: ts.Expression, activation: Activation): Value {
-    const cached = activation.cache.get(expression);
-    if (cached !== undefined) return cached;
-    if (activation.inProgress.has(expression)) return neutral;
-    activation.inProgress.add(expression);
-    let value: Value;
-    try {
-      value = this.compute(expression, activation);
-    } catch {
-      value = neutral;
-    }
-    activation.inProgress.delete(expression);
-    activation.cache.set(expression, value);
-    return value;
+    return activation.memo(expression, () => this.compute(expression, activation));
   }
 
   private compute(expression: ts.Expression, activation: Activation): Value {
@@ -1049,19 +1054,7 @@ class Engine {
     const owner = this.ownerActivation(declaration, activation);
     if (owner === undefined) return neutral;
     if (owner !== activation) return this.declarationValue(declaration, owner);
-    const cached = owner.cache.get(declaration);
-    if (cached !== undefined) return cached;
-    if (owner.inProgress.has(declaration)) return neutral;
-    owner.inProgress.add(declaration);
-    let value: Value;
-    try {
-      value = this.computeDeclaration(declaration, owner);
-    } catch {
-      value = neutral;
-    }
-    owner.inProgress.delete(declaration);
-    owner.cache.set(declaration, value);
-    return value;
+    return owner.memo(declaration, () => this.computeDeclaration(declaration, owner));
   }
 
   private computeDeclaration(declaration: ts.Node, activation: Activation): Value {
