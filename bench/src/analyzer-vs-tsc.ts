@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
-import { analyzeProgram, analyzeSourceFile, type AnalysisResult } from '@mcify-audit/analyzer';
+import { analyzeProgram, analyzeSourceFile, type AnalysisResult, type Finding } from '@mcify-audit/analyzer';
 import { formatNumber, median, type BenchContext, type Benchmark, type BenchmarkReport } from './benchmark.js';
 
 /** Timed repetitions per measurement, after {@link WARMUP} untimed ones. */
@@ -43,17 +43,25 @@ const corpusOptions: ts.CompilerOptions = {
   types: [],
 };
 
-/** What the analyzer must report on an input, so a broken analyzer is never timed. */
+/** What the analyzer must report on a part of an input, so a broken analyzer is never timed. */
 type Expectation = 'no-findings' | 'some-findings';
 
-interface Input {
+/** A fixture server or the corpus: the files whose findings are checked together. */
+interface Part {
   readonly id: string;
   readonly files: readonly string[];
-  readonly options: ts.CompilerOptions;
-  /** Program-mode findings. */
+  /** Program-mode findings in these files. */
   readonly expect: Expectation;
   /** A fixture server: the analyzer must also see its tools (0 findings over 0 tools proves nothing). */
   readonly expectTools: boolean;
+}
+
+/** One program's worth of files: the three fixture servers together, or the lint corpus. */
+interface Input {
+  readonly id: string;
+  readonly parts: readonly Part[];
+  readonly files: readonly string[];
+  readonly options: ts.CompilerOptions;
 }
 
 function walk(directory: string, keep: (name: string) => boolean): string[] {
@@ -66,28 +74,29 @@ function walk(directory: string, keep: (name: string) => boolean): string[] {
     });
 }
 
+function makeInput(id: string, parts: readonly Part[], options: ts.CompilerOptions): Input {
+  return { id, parts, files: parts.flatMap((part) => part.files), options };
+}
+
 function inputs(): Input[] {
-  const server = (id: string, expect: Expectation): Input => ({
+  const server = (id: string, expect: Expectation): Part => ({
     id,
     // The server's own sources, as in fixture-servers.test.ts: its config and src/, not its tests.
     files: walk(join(repoRoot, 'fixtures', 'servers', id), (name) => name.endsWith('.ts')),
-    options: serverOptions,
     expect,
     expectTools: true,
   });
-  return [
-    server('orders', 'no-findings'),
-    server('orders-vulnerable', 'some-findings'),
-    server('ledger-sessions', 'no-findings'),
-    {
-      id: 'lint corpus',
-      // As corpus-cases.ts: every .ts/.mts/.js/.mjs file, declaration files excepted.
-      files: walk(join(repoRoot, 'fixtures', 'lint'), (name) => /\.(ts|mts|js|mjs)$/.test(name) && !name.endsWith('.d.ts')),
-      options: corpusOptions,
-      expect: 'some-findings',
-      expectTools: false,
-    },
-  ];
+  // The three servers share their dependencies (@mcify/core, zod, @types/node): one program over all
+  // three type-checks those once instead of three times, which keeps the benchmark near a minute.
+  const servers = [server('orders', 'no-findings'), server('orders-vulnerable', 'some-findings'), server('ledger-sessions', 'no-findings')];
+  const corpus: Part = {
+    id: 'lint corpus',
+    // As corpus-cases.ts: every .ts/.mts/.js/.mjs file, declaration files excepted.
+    files: walk(join(repoRoot, 'fixtures', 'lint'), (name) => /\.(ts|mts|js|mjs)$/.test(name) && !name.endsWith('.d.ts')),
+    expect: 'some-findings',
+    expectTools: false,
+  };
+  return [makeInput('fixture servers', servers, serverOptions), makeInput('lint corpus', [corpus], corpusOptions)];
 }
 
 function scriptKind(file: string): ts.ScriptKind {
@@ -111,15 +120,33 @@ const measurementLabels: Readonly<Record<MeasurementId, string>> = {
   fileMode: 'ours, file mode: createSourceFile + analyzeSourceFile per file',
 };
 
+/** Counts per part of an input. */
+interface PartCounts {
+  readonly part: string;
+  readonly programFindings: number;
+  readonly analyzeOnlyFindings: number;
+  readonly fileModeFindings: number;
+  readonly tools: number;
+}
+
 /** What one repetition observed besides its times; must not vary between repetitions. */
 interface Observation {
   readonly diagnostics: number;
+  /** Source files in the program, declaration files included. */
   readonly programFiles: number;
   readonly programFindings: number;
   readonly analyzeOnlyFindings: number;
   readonly fileModeFindings: number;
   readonly tools: number;
   readonly notes: number;
+  readonly parts: readonly PartCounts[];
+}
+
+const normalize = (file: string): string => file.replace(/\\/g, '/');
+
+function countIn(part: Part, files: readonly string[]): number {
+  const wanted = new Set(part.files.map(normalize));
+  return files.filter((file) => wanted.has(normalize(file))).length;
 }
 
 /**
@@ -151,10 +178,10 @@ function repetition(input: Input, texts: readonly string[], typecheckFirst: bool
   const parse = () => time(() => input.files.map((file, index) => ts.createSourceFile(file, texts[index] ?? '', ts.ScriptTarget.Latest, true, scriptKind(file))).length);
   const fileMode = () =>
     time(() =>
-      input.files.reduce((count, file, index) => {
+      input.files.flatMap((file, index) => {
         const sourceFile = ts.createSourceFile(file, texts[index] ?? '', ts.ScriptTarget.Latest, true, scriptKind(file));
-        return count + analyzeSourceFile(sourceFile).findings.length;
-      }, 0),
+        return analyzeSourceFile(sourceFile).findings;
+      }),
     );
   let parseRun: ReturnType<typeof parse>;
   let fileRun: ReturnType<typeof fileMode>;
@@ -166,6 +193,7 @@ function repetition(input: Input, texts: readonly string[], typecheckFirst: bool
     parseRun = parse();
   }
 
+  const filesOf = (findings: readonly Finding[]) => findings.map((finding) => finding.location.file);
   return {
     times: { typecheck: checkedRun.checked.ms, program: programRun.ms, analyzeOnly: checkedRun.analyzed.ms, parse: parseRun.ms, fileMode: fileRun.ms },
     observed: {
@@ -173,9 +201,16 @@ function repetition(input: Input, texts: readonly string[], typecheckFirst: bool
       programFiles: checkedRun.programFiles,
       programFindings: programRun.value.findings.length,
       analyzeOnlyFindings: checkedRun.analyzed.value.findings.length,
-      fileModeFindings: fileRun.value,
+      fileModeFindings: fileRun.value.length,
       tools: programRun.value.tools.length,
       notes: programRun.value.notes.length,
+      parts: input.parts.map((part) => ({
+        part: part.id,
+        programFindings: countIn(part, filesOf(programRun.value.findings)),
+        analyzeOnlyFindings: countIn(part, filesOf(checkedRun.analyzed.value.findings)),
+        fileModeFindings: countIn(part, filesOf(fileRun.value)),
+        tools: countIn(part, programRun.value.tools.map((tool) => tool.file)),
+      })),
     },
   };
 }
@@ -183,13 +218,16 @@ function repetition(input: Input, texts: readonly string[], typecheckFirst: bool
 /** Why the analyzer's output on `input` shows it is broken, if it does. */
 function sanityProblems(input: Input, observed: Observation): string[] {
   const problems: string[] = [];
-  const findings = observed.programFindings;
-  if (input.expect === 'no-findings' && findings !== 0) problems.push(`${input.id}: the analyzer reported ${findings} findings in program mode, expected 0`);
-  if (input.expect === 'some-findings' && findings === 0) problems.push(`${input.id}: the analyzer reported no findings in program mode, expected some`);
-  if (observed.analyzeOnlyFindings !== findings) {
-    problems.push(`${input.id}: analyzeProgram on the type-checked program reported ${observed.analyzeOnlyFindings} findings, on a fresh program ${findings}`);
+  for (const part of input.parts) {
+    const counts = observed.parts.find((entry) => entry.part === part.id);
+    const findings = counts?.programFindings ?? 0;
+    if (part.expect === 'no-findings' && findings !== 0) problems.push(`${part.id}: the analyzer reported ${findings} findings in program mode, expected 0`);
+    if (part.expect === 'some-findings' && findings === 0) problems.push(`${part.id}: the analyzer reported no findings in program mode, expected some`);
+    if (part.expectTools && (counts?.tools ?? 0) === 0) problems.push(`${part.id}: the analyzer saw no tools`);
   }
-  if (input.expectTools && observed.tools === 0) problems.push(`${input.id}: the analyzer saw no tools`);
+  if (observed.analyzeOnlyFindings !== observed.programFindings) {
+    problems.push(`${input.id}: analyzeProgram on the type-checked program reported ${observed.analyzeOnlyFindings} findings, on a fresh program ${observed.programFindings}`);
+  }
   return problems;
 }
 
@@ -213,7 +251,7 @@ interface InputResult {
 }
 
 function sameObservation(a: Observation, b: Observation): boolean {
-  return (Object.keys(a) as (keyof Observation)[]).every((key) => a[key] === b[key]);
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 function measureInput(input: Input, context: BenchContext): { result: InputResult | undefined; failures: string[] } {
@@ -273,18 +311,17 @@ function rows(result: InputResult): string[][] {
   ];
 }
 
-function range(values: readonly number[]): string {
-  const low = Math.min(...values);
-  const high = Math.max(...values);
-  return low.toFixed(2) === high.toFixed(2) ? formatNumber(low, 2) : `${formatNumber(low, 2)}–${formatNumber(high, 2)}`;
-}
-
 function summary(results: readonly InputResult[]): string {
-  const of = (pick: (result: InputResult) => number) => range(results.map(pick));
+  const each = (pick: (result: InputResult) => number) => results.map((result) => `${result.input} ${formatNumber(pick(result), 2)}`).join(', ');
+  const sanity = results
+    .flatMap((result) => result.observed.parts)
+    .map((part) => `${part.part} ${part.programFindings}${part.tools > 0 ? ` (${part.tools} tools seen)` : ''}`)
+    .join(', ');
   return [
-    `program mode costs ${of((result) => result.ratios.programOverTypecheck)} × the tsc type check (createProgram included on both sides);`,
-    `on a program already type-checked, analyzeProgram alone adds ${of((result) => result.ratios.analyzeOnlyOverTypecheck)} × the type check;`,
-    `file mode costs ${of((result) => result.ratios.fileModeOverParse)} × parsing the same files (ratios of medians, ${REPETITIONS} repetitions, per input).`,
+    `ours in program mode / tsc type check (createProgram on both sides): ${each((result) => result.ratios.programOverTypecheck)}`,
+    `ours on an already type-checked program (analyzeProgram alone) / type check: ${each((result) => result.ratios.analyzeOnlyOverTypecheck)}`,
+    `ours in file mode / parse only: ${each((result) => result.ratios.fileModeOverParse)}`,
+    `(ratios of medians over ${REPETITIONS} repetitions after ${WARMUP} warm-up; program-mode findings: ${sanity})`,
   ].join('\n');
 }
 
@@ -292,8 +329,9 @@ function measure(context: BenchContext): BenchmarkReport {
   const failures: string[] = [];
   const results: InputResult[] = [];
   for (const input of inputs()) {
-    if (input.files.length === 0) {
-      failures.push(`${input.id}: no source files found`);
+    const empty = input.parts.filter((part) => part.files.length === 0);
+    if (empty.length > 0) {
+      failures.push(...empty.map((part) => `${part.id}: no source files found`));
       continue;
     }
     const measured = measureInput(input, context);

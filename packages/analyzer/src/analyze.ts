@@ -18,6 +18,15 @@ import { rules } from './rules.js';
 import { inputFields } from './schema/input-fields.js';
 import { isSuppressed } from './suppressions.js';
 
+/** How a front end wants results. */
+export interface AnalysisSettings {
+  /**
+   * Whether `// eslint-disable-next-line mcify/<rule>` suppresses findings (default true). ESLint applies
+   * its own directives, and reports unused ones, so the ESLint plugin turns this off.
+   */
+  readonly eslintDirectives?: boolean;
+}
+
 /** A tool, resource or prompt as the inventory lists it. */
 export interface ToolInventoryEntry {
   readonly name: string | null;
@@ -57,20 +66,20 @@ const configChecks: readonly ConfigCheck[] = [noAuthNone];
  * const { findings } = analyzeProgram(program);
  * ```
  */
-export function analyzeProgram(program: ts.Program, options?: AnalyzerOptions, files?: readonly string[]): AnalysisResult {
+export function analyzeProgram(program: ts.Program, options?: AnalyzerOptions, files?: readonly string[], settings: AnalysisSettings = {}): AnalysisResult {
   const wanted = files === undefined ? undefined : new Set(files.map((file) => file.replace(/\\/g, '/')));
   const sourceFiles = program
     .getSourceFiles()
     .filter((file) => !file.isDeclarationFile && !/[\\/]node_modules[\\/]/.test(file.fileName) && (wanted === undefined || wanted.has(file.fileName)));
-  return run(sourceFiles, resolveOptions(options), program.getTypeChecker());
+  return run(sourceFiles, resolveOptions(options), program.getTypeChecker(), settings);
 }
 
 /** Analyses one file on its own, without a type checker (lower confidence where types would help). */
-export function analyzeSourceFile(sourceFile: ts.SourceFile, options?: AnalyzerOptions): AnalysisResult {
-  return run([sourceFile], resolveOptions(options), undefined);
+export function analyzeSourceFile(sourceFile: ts.SourceFile, options?: AnalyzerOptions, settings: AnalysisSettings = {}): AnalysisResult {
+  return run([sourceFile], resolveOptions(options), undefined, settings);
 }
 
-function run(sourceFiles: readonly ts.SourceFile[], options: ResolvedOptions, checker: ts.TypeChecker | undefined): AnalysisResult {
+function run(sourceFiles: readonly ts.SourceFile[], options: ResolvedOptions, checker: ts.TypeChecker | undefined, settings: AnalysisSettings): AnalysisResult {
   const discovery = new Discovery(options, checker);
   const notes: AnalysisNote[] = [];
   const drafts: DraftFinding[] = [];
@@ -111,7 +120,7 @@ function run(sourceFiles: readonly ts.SourceFile[], options: ResolvedOptions, ch
   for (const sourceFile of sourceFiles) guard(notes, sourceFile, () => { tokenLifetime(sourceFile, context); });
   if (tools.length === 0) notes.push({ message: 'No mcify tools were found (no defineTool, defineResource or definePrompt call from @mcify/core).' });
 
-  return { findings: finalise(drafts, options), tools: tools.map((tool) => inventoryEntry(tool, flowOf, checker)), notes };
+  return { findings: finalise(drafts, options, settings.eslintDirectives ?? true), tools: tools.map((tool) => inventoryEntry(tool, flowOf, checker)), notes };
 }
 
 /** Runs one check; a failure becomes a note, never an exception. */
@@ -134,14 +143,14 @@ function locationOf(node: ts.Node): SourceLocation {
 }
 
 /** Locates drafts, fans tool findings out per MCP name, drops suppressed and switched-off ones, de-duplicates. */
-function finalise(drafts: readonly DraftFinding[], options: ResolvedOptions): Finding[] {
+function finalise(drafts: readonly DraftFinding[], options: ResolvedOptions, eslintDirectives: boolean): Finding[] {
   const findings: Finding[] = [];
   const seen = new Set<string>();
   for (const draft of drafts) {
     const severity = options.severity[draft.ruleId] ?? rules[draft.ruleId].severity;
     if (severity === 'off') continue;
     const location = locationOf(draft.node);
-    if (isSuppressed(draft.node.getSourceFile(), location.line, draft.ruleId)) continue;
+    if (isSuppressed(draft.node.getSourceFile(), location.line, draft.ruleId, eslintDirectives)) continue;
     const flow: FlowLocation[] = (draft.flow ?? []).map((step) => {
       const at = lineColumn(step.node.getSourceFile(), step.node.getStart(step.node.getSourceFile()));
       return { file: step.node.getSourceFile().fileName, line: at.line, column: at.column, message: step.message };
@@ -151,7 +160,8 @@ function finalise(drafts: readonly DraftFinding[], options: ResolvedOptions): Fi
       const key = `${draft.ruleId}|${location.file}|${String(location.line)}|${String(location.column)}|${tool ?? ''}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      findings.push({ ruleId: draft.ruleId, severity, confidence: draft.confidence, message: draft.message, location, tool, flow });
+      const subject = draft.subject?.getSourceFile() === draft.node.getSourceFile() ? { start: draft.subject.getStart(), end: draft.subject.getEnd() } : undefined;
+      findings.push({ ruleId: draft.ruleId, severity, confidence: draft.confidence, message: draft.message, location, tool, flow, ...(subject === undefined ? {} : { subject }) });
     }
   }
   return findings.sort((a, b) => a.location.file.localeCompare(b.location.file) || a.location.line - b.location.line || a.location.column - b.location.column);

@@ -28,4 +28,10 @@ export interface Finding {
   readonly tool: string | null;
   /** The path from source to sink, or from the schema field to where it is reported. */
   readonly flow: readonly FlowLocation[];
+  /**
+   * The exact offending code when it is in the reported file, as character offsets: the schema field
+   * (identity and credential rules), the logged value (log rules), the tool's spec object (require-auth).
+   * Front ends build suggestions on it.
+   */
+  readonly subject?: { readonly start: number; readonly end: number };
 }

@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-export { analyzeProgram, analyzeSourceFile, type AnalysisResult, type AnalysisNote, type ToolInventoryEntry } from './analyze.js';
+export { analyzeProgram, analyzeSourceFile, type AnalysisResult, type AnalysisNote, type AnalysisSettings, type ToolInventoryEntry } from './analyze.js';
 export type { Finding, FlowLocation, SourceLocation } from './finding.js';
 export { rules, ruleIds, isRuleId, type RuleId, type RuleMeta, type Severity, type Confidence } from './rules.js';
 export { analyzerOptionsSchema, resolveOptions, AnalyzerOptionsError, type AnalyzerOptions, type ResolvedOptions } from './options.js';

@@ -5,7 +5,7 @@ import type { RuleId } from './rules.js';
  * Whether the line above `line` (1-based) suppresses `ruleId`: `// mcify-audit-ignore <rule>[, <rule>] -- reason`
  * or `// eslint-disable-next-line mcify/<rule>` (or with no rule, every rule).
  */
-export function isSuppressed(sourceFile: ts.SourceFile, line: number, ruleId: RuleId): boolean {
+export function isSuppressed(sourceFile: ts.SourceFile, line: number, ruleId: RuleId, eslintDirectives = true): boolean {
   if (line < 2) return false;
   const starts = sourceFile.getLineStarts();
   const start = starts[line - 2];
@@ -16,7 +16,7 @@ export function isSuppressed(sourceFile: ts.SourceFile, line: number, ruleId: Ru
   const ignore = /^\/\/\s*mcify-audit-ignore\s+([^\n]*?)(?:\s+--.*)?$/.exec(text);
   if (ignore?.[1] !== undefined) return listNames(ignore[1]).some((name) => name === ruleId || name === shortId);
   const eslint = /^\/\/\s*eslint-disable-next-line(?:\s+([^\n]*?))?(?:\s+--.*)?$/.exec(text);
-  if (eslint !== null) return eslint[1] === undefined || listNames(eslint[1]).includes(ruleId);
+  if (eslint !== null && eslintDirectives) return eslint[1] === undefined || listNames(eslint[1]).includes(ruleId);
   return false;
 }
 

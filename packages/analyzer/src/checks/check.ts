@@ -15,6 +15,8 @@ export interface DraftFinding {
   readonly tool: ToolFacts | undefined;
   readonly confidence: Confidence;
   readonly flow?: readonly FlowStep[];
+  /** The exact offending code (a schema field, a logged value, a tool's spec), for front ends' fixes. */
+  readonly subject?: ts.Node;
 }
 
 /** What a check may use, and how it reports. */

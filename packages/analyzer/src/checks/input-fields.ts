@@ -25,6 +25,7 @@ function inputNameRule(ruleId: RuleId, matches: (name: string, options: Resolved
         node,
         tool,
         confidence: field.confidence,
+        ...(local ? { subject: declared } : {}),
         message: explain(path, tool.names[0] ?? 'this tool'),
         ...(declared === undefined || local ? {} : { flow: [{ node: declared, message: `${path} is declared here` }] }),
       });

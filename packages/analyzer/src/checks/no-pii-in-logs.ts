@@ -12,6 +12,7 @@ export const noPiiInLogs: ToolCheck = (tool, context) => {
       message: `This log call writes ${personal.what} unhashed: wrap it in hash(...) (or ctx.logger.hash(...)) so logs name people by pseudonym only.`,
       tool,
       confidence: 'high',
+      subject: personal.node,
       flow: [
         { node: personal.node, message: personal.what },
         { node: log.call, message: 'logged here' },

@@ -11,6 +11,7 @@ export function requireAuthCheck(tool: ToolFacts, context: CheckContext): void {
     ruleId: 'mcify/require-auth',
     node: tool.call,
     tool,
+    ...(tool.spec === undefined ? {} : { subject: tool.spec }),
     confidence: 'high',
     message: `${tool.names[0] ?? 'This tool'} reads ctx.auth but has no requireAuth() middleware: an unauthenticated call reaches the handler. Add middlewares: [requireAuth()].`,
   });

@@ -1,0 +1,68 @@
+/**
+ * `eslint-plugin-mcify`: the mcify-audit analysis engine behind ESLint.
+ *
+ * @example
+ * ```js
+ * // eslint.config.js
+ * import mcify from 'eslint-plugin-mcify';
+ * export default [mcify.configs['recommended-type-checked']];
+ * ```
+ *
+ * @packageDocumentation
+ */
+import { createRequire } from 'node:module';
+import { ruleIds, rules as ruleTable, type RuleId } from '@mcify-audit/analyzer';
+import type { TSESLint } from '@typescript-eslint/utils';
+import { analyzerRule } from './rule.js';
+
+const require = createRequire(import.meta.url);
+const { version } = require('../package.json') as { version: string };
+
+type RuleName = RuleId extends `mcify/${infer Name}` ? Name : never;
+
+const rules = Object.fromEntries(ruleIds.map((ruleId) => [ruleId.slice('mcify/'.length), analyzerRule(ruleId)])) as Record<RuleName, ReturnType<typeof analyzerRule>>;
+
+type Level = 'error' | 'warn';
+
+function ruleLevels(level: (ruleId: RuleId) => Level): Record<string, Level> {
+  return Object.fromEntries(ruleIds.map((ruleId) => [ruleId, level(ruleId)]));
+}
+
+const defaultLevel = (ruleId: RuleId): Level => (ruleTable[ruleId].severity === 'error' ? 'error' : 'warn');
+
+/** Typed linting through typescript-eslint's project service; the parser is loaded only when this config is used. */
+function typeChecked(config: TSESLint.FlatConfig.Config): TSESLint.FlatConfig.Config {
+  return {
+    ...config,
+    get languageOptions() {
+      return {
+        parser: require('@typescript-eslint/parser') as TSESLint.FlatConfig.Parser,
+        parserOptions: { projectService: true },
+      };
+    },
+  };
+}
+
+const plugin = {
+  meta: { name: 'eslint-plugin-mcify', version },
+  rules,
+  configs: {} as Record<'recommended' | 'recommended-type-checked' | 'strict' | 'all', TSESLint.FlatConfig.Config>,
+};
+
+const base = (name: string, level: (ruleId: RuleId) => Level): TSESLint.FlatConfig.Config => ({
+  name: `mcify/${name}`,
+  plugins: { mcify: plugin },
+  rules: ruleLevels(level),
+});
+
+/** Every rule at its default severity; no type information needed. */
+plugin.configs.recommended = base('recommended', defaultLevel);
+/** The same, with typed linting so imported schemas, tools and helpers resolve. */
+plugin.configs['recommended-type-checked'] = typeChecked(base('recommended-type-checked', defaultLevel));
+/** Every rule as an error (warnings raised). */
+plugin.configs.strict = base('strict', () => 'error');
+/** Every rule as an error, with typed linting. */
+plugin.configs.all = typeChecked(base('all', () => 'error'));
+
+export default plugin;
+export { rules };
