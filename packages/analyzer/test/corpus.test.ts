@@ -63,7 +63,7 @@ describe('the labelled corpus (fixtures/lint)', () => {
     report('program mode', comparison);
     expect(describeProblems(comparison.missed), 'missed').toEqual([]);
     expect(describeProblems(comparison.extra), 'extra').toEqual([]);
-  });
+  }, 180_000);
 
   it('file-by-file mode (no checker): no extra finding, and misses only in needs-types cases', () => {
     const comparison = compare(allFiles, fileByFileFindings());
@@ -71,5 +71,5 @@ describe('the labelled corpus (fixtures/lint)', () => {
     const needsTypes = new Set(cases.filter((corpusCase) => corpusCase.needsTypes).flatMap((corpusCase) => corpusCase.files.map((file) => file.slice(file.indexOf('fixtures/lint/') + 'fixtures/lint/'.length))));
     expect(describeProblems(comparison.missed.filter((entry) => !needsTypes.has(entry.file))), 'missed outside needs-types').toEqual([]);
     expect(describeProblems(comparison.extra), 'extra').toEqual([]);
-  });
+  }, 120_000);
 });

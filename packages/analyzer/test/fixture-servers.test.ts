@@ -39,12 +39,12 @@ describe('the analyzer on the fixture servers', () => {
     const result = analyzeServer(server);
     expect(result.findings.map((finding) => `${finding.ruleId} ${finding.tool ?? '-'} ${relative(repoRoot, finding.location.file)}:${String(finding.location.line)} ${finding.message}`)).toEqual([]);
     expect(result.tools.length).toBeGreaterThanOrEqual(5);
-  });
+  }, 120_000);
 
   it('finds exactly the mcify/ entries of orders-vulnerable/planted.json', () => {
     const planted = plantedSchema.parse(JSON.parse(readFileSync(join(repoRoot, 'fixtures', 'servers', 'orders-vulnerable', 'planted.json'), 'utf8')));
     const expected = planted.filter((entry) => entry.ruleId.startsWith('mcify/')).map((entry) => `${entry.ruleId} ${entry.tool ?? '-'} ${entry.file}`);
     const found = analyzeServer('orders-vulnerable').findings.map((finding) => `${finding.ruleId} ${finding.tool ?? '-'} ${relative(repoRoot, finding.location.file).replace(/\\/g, '/')}`);
     expect([...new Set(found)].sort()).toEqual([...new Set(expected)].sort());
-  });
+  }, 120_000);
 });

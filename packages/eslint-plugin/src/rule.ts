@@ -37,6 +37,7 @@ export function analyzerRule(ruleId: RuleId) {
       messages: {
         finding: '{{message}}',
         removeInputField: 'Remove "{{field}}" from the input schema, and read the caller from ctx.auth.claims in the handler instead.',
+        removeCredentialField: 'Remove "{{field}}" from the input schema, and look the credential up server-side by the caller from ctx.auth.claims instead.',
         hashLoggedValue: 'Log ctx.logger.hash({{value}}) instead of the raw value.',
         addRequireAuth: 'Add requireAuth() to the middlewares of this tool.',
       },

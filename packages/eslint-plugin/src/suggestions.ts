@@ -6,7 +6,7 @@
 import type { Finding } from '@mcify-audit/analyzer';
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 
-export type SuggestionMessageId = 'removeInputField' | 'hashLoggedValue' | 'addRequireAuth';
+export type SuggestionMessageId = 'removeInputField' | 'removeCredentialField' | 'hashLoggedValue' | 'addRequireAuth';
 
 type Context = Readonly<TSESLint.RuleContext<string, readonly unknown[]>>;
 type Suggestion = TSESLint.SuggestionReportDescriptor<SuggestionMessageId>;
@@ -73,7 +73,8 @@ export function suggestionsFor(context: Context, finding: Finding): Suggestion[]
     case 'mcify/no-credential-in-input': {
       if (node.type !== AST_NODE_TYPES.Property) return [];
       const field = context.sourceCode.getText(node.key);
-      return [{ messageId: 'removeInputField', data: { field }, fix: removeProperty(context, node) }];
+      const messageId = finding.ruleId === 'mcify/no-identity-in-input' ? 'removeInputField' : 'removeCredentialField';
+      return [{ messageId, data: { field }, fix: removeProperty(context, node) }];
     }
     case 'mcify/no-pii-in-logs': {
       if (!inScope(context, node, 'ctx')) return [];
@@ -88,6 +89,8 @@ export function suggestionsFor(context: Context, finding: Finding): Suggestion[]
       if (node.type !== AST_NODE_TYPES.ObjectExpression) return [];
       const property = node.properties.find((candidate) => candidate.type === AST_NODE_TYPES.Property && candidate.key.type === AST_NODE_TYPES.Identifier && candidate.key.name === 'middlewares');
       const middlewares = property?.type === AST_NODE_TYPES.Property ? property.value : undefined;
+      // Middlewares given as a variable or a call: no edit of this object would add requireAuth() to them.
+      if (middlewares !== undefined && middlewares.type !== AST_NODE_TYPES.ArrayExpression) return [];
       const imports = context.sourceCode.ast.body.filter((statement) => statement.type === AST_NODE_TYPES.ImportDeclaration);
       const lastImport = imports.at(-1);
       return [
