@@ -101,7 +101,7 @@ export function suggestionsFor(context: Context, finding: Finding): Suggestion[]
             if (middlewares?.type === AST_NODE_TYPES.ArrayExpression) {
               const opening = context.sourceCode.getFirstToken(middlewares);
               if (opening !== null) fixes.push(fixer.insertTextAfter(opening, middlewares.elements.length > 0 ? 'requireAuth(), ' : 'requireAuth()'));
-            } else if (middlewares === undefined) {
+            } else {
               const opening = context.sourceCode.getFirstToken(node);
               if (opening !== null) fixes.push(fixer.insertTextAfter(opening, ' middlewares: [requireAuth()],'));
             }
