@@ -91,7 +91,7 @@ export function suggestionsFor(context: Context, finding: Finding): Suggestion[]
       const middlewares = property?.type === AST_NODE_TYPES.Property ? property.value : undefined;
       // Middlewares given as a variable or a call: no edit of this object would add requireAuth() to them.
       if (middlewares !== undefined && middlewares.type !== AST_NODE_TYPES.ArrayExpression) return [];
-      const imports = context.sourceCode.ast.body.filter((statement) => statement.type === AST_NODE_TYPES.ImportDeclaration);
+      const imports = context.sourceCode.ast.body.filter((statement): statement is TSESTree.ImportDeclaration => statement.type === AST_NODE_TYPES.ImportDeclaration);
       const lastImport = imports.at(-1);
       return [
         {
@@ -106,8 +106,14 @@ export function suggestionsFor(context: Context, finding: Finding): Suggestion[]
               if (opening !== null) fixes.push(fixer.insertTextAfter(opening, ' middlewares: [requireAuth()],'));
             }
             if (!hasBinding(context, 'requireAuth')) {
+              // Join an existing `import { ... } from '@mcify/core/middleware'`, else add one after the imports.
+              const middlewareImport = imports.find(
+                (statement) => statement.source.value === '@mcify/core/middleware' && statement.importKind !== 'type',
+              );
+              const lastSpecifier = middlewareImport?.specifiers.at(-1);
               const line = "import { requireAuth } from '@mcify/core/middleware';\n";
-              fixes.push(lastImport === undefined ? fixer.insertTextBeforeRange([0, 0], line) : fixer.insertTextAfter(lastImport, `\n${line.trimEnd()}`));
+              if (lastSpecifier?.type === AST_NODE_TYPES.ImportSpecifier) fixes.push(fixer.insertTextAfter(lastSpecifier, ', requireAuth'));
+              else fixes.push(lastImport === undefined ? fixer.insertTextBeforeRange([0, 0], line) : fixer.insertTextAfter(lastImport, `\n${line.trimEnd()}`));
             }
             return fixes;
           },

@@ -177,9 +177,8 @@ untypedRuleTester().run('require-auth', rule, {
               messageId: 'addRequireAuth',
               output: ts`
                 import { defineTool } from '@mcify/core';
-                import { rateLimit } from '@mcify/core/middleware';
+                import { rateLimit, requireAuth } from '@mcify/core/middleware';
                 import { z } from 'zod';
-                import { requireAuth } from '@mcify/core/middleware';
 
                 export const quotaGet = defineTool({
                   name: 'quota_get',
