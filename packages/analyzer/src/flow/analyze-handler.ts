@@ -799,6 +799,8 @@ class Engine {
       if (this.isHashCall(node, activation)) return;
       const callee = skipOuter(node.expression);
       const name = calleeNameOf(callee);
+      // `Boolean(secret)` logs whether there is one, not the secret, whatever the key is called.
+      if (name === 'Boolean' && ts.isIdentifier(callee)) return;
       // `headers.get('authorization')`
       if (name === 'get' && node.arguments.length === 1) {
         const header = node.arguments[0] === undefined ? undefined : skipOuter(node.arguments[0]);
