@@ -1,5 +1,6 @@
 /** Small AST lookups shared by discovery, schema reading and dataflow. */
 import ts from 'typescript';
+import { lexicalDeclaration } from '../flow/scope.js';
 import { skipOuter } from './mcify-symbols.js';
 
 /** The value of property `name` of an object literal (also method shorthand as a function). */
@@ -30,30 +31,7 @@ export function sameFileDeclaration(identifier: ts.Identifier, checker: ts.TypeC
     const declaration = symbol?.valueDeclaration ?? symbol?.declarations?.[0];
     if (declaration !== undefined) return declaration;
   }
-  const name = identifier.text;
-  for (let scope: ts.Node = identifier.parent; ; scope = scope.parent) {
-    const found = declarationIn(scope, name);
-    if (found !== undefined) return found;
-    if (ts.isSourceFile(scope)) return undefined;
-  }
-}
-
-function declarationIn(scope: ts.Node, name: string): ts.Declaration | undefined {
-  const statements = ts.isSourceFile(scope) || ts.isBlock(scope) || ts.isModuleBlock(scope) ? scope.statements : undefined;
-  if (ts.isFunctionLike(scope)) {
-    for (const parameter of scope.parameters) if (ts.isIdentifier(parameter.name) && parameter.name.text === name) return parameter;
-  }
-  if (statements === undefined) return undefined;
-  for (const statement of statements) {
-    if (ts.isVariableStatement(statement)) {
-      for (const declaration of statement.declarationList.declarations) {
-        if (ts.isIdentifier(declaration.name) && declaration.name.text === name) return declaration;
-      }
-    } else if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name?.text === name) {
-      return statement;
-    }
-  }
-  return undefined;
+  return lexicalDeclaration(identifier) as ts.Declaration | undefined;
 }
 
 /** What an expression evaluates to when it is a same-file `const` alias: `x` → the initializer of `const x = ...`. */

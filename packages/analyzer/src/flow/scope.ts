@@ -118,6 +118,11 @@ export function resolveIdentifier(identifier: ts.Identifier, checker: ts.TypeChe
       // Fall through to the syntactic lookup.
     }
   }
+  return lexicalDeclaration(identifier);
+}
+
+/** The declaration an identifier names, looked up syntactically through its enclosing scopes. */
+export function lexicalDeclaration(identifier: ts.Identifier): ts.Node | undefined {
   const text = identifier.text;
   for (let scope: ts.Node = identifier.parent; ; scope = scope.parent) {
     const found = declarationInScope(scope, text);
