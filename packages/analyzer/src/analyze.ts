@@ -1,12 +1,12 @@
 import ts from 'typescript';
 import type { ConfigCheck, DraftFinding, ToolCheck } from './checks/check.js';
 import { noAuthNone, tokenLifetime } from './checks/config-rules.js';
-import { noCredentialInInput, noIdentityInInput } from './checks/input-fields.js';
+import { inputFieldFindings, noCredentialInInput, noIdentityInInput } from './checks/input-fields.js';
 import { noPiiInLogs } from './checks/no-pii-in-logs.js';
 import { noSecretInLogs } from './checks/no-secret-in-logs.js';
 import { noUntrustedIdentity } from './checks/no-untrusted-identity.js';
 import { scopedQueries } from './checks/scoped-queries.js';
-import { requireAuthCheck, requireScopeCheck } from './checks/tool-gates.js';
+import { requireAuthCheck, requireScopeCheck, scopeGatesOf } from './checks/tool-gates.js';
 import { lineColumn } from './discovery/ast.js';
 import { Discovery } from './discovery/discover.js';
 import type { ToolFacts } from './discovery/facts.js';
@@ -14,9 +14,9 @@ import { createHandlerAnalyzer } from './flow/analyze-handler.js';
 import type { HandlerFlow } from './flow/handler-flow.js';
 import type { Finding, FlowLocation, SourceLocation } from './finding.js';
 import { resolveOptions, type AnalyzerOptions, type ResolvedOptions } from './options.js';
-import { rules } from './rules.js';
+import { rules, type RuleId } from './rules.js';
 import { inputFields } from './schema/input-fields.js';
-import { isSuppressed } from './suppressions.js';
+import { Suppressions } from './suppressions.js';
 
 /** How a front end wants results. */
 export interface AnalysisSettings {
@@ -25,6 +25,18 @@ export interface AnalysisSettings {
    * its own directives, and reports unused ones, so the ESLint plugin turns this off.
    */
   readonly eslintDirectives?: boolean;
+  /**
+   * Called as the analysis goes: once per file discovered, then once per definition checked. Front ends
+   * show progress on large programs with it.
+   */
+  readonly onProgress?: (progress: AnalysisProgress) => void;
+}
+
+/** How far an analysis has got. */
+export interface AnalysisProgress {
+  readonly phase: 'discovering' | 'checking';
+  readonly done: number;
+  readonly total: number;
 }
 
 /** A tool, resource or prompt as the inventory lists it. */
@@ -35,10 +47,32 @@ export interface ToolInventoryEntry {
   readonly line: number;
   /** Has `requireAuth()` (or a configured guard). */
   readonly requiresAuth: boolean;
-  /** Has a per-tool scope gate. */
-  readonly scopeGate: boolean;
+  /**
+   * What decides per caller whether the tool may run: scope-gating middlewares as written
+   * (`requireAuth({ scopes: ['orders:refund'] })`) and guards in the handler on `ctx.auth` before any
+   * data access. Empty when nothing does.
+   */
+  readonly scopeGates: readonly string[];
+  /** Every input field path (`filter.status`). */
   readonly inputFields: readonly string[];
-  readonly sinks: readonly { readonly family: string; readonly line: number; readonly scoped: boolean }[];
+  /** The input fields that name the caller's identity (`mcify/no-identity-in-input`). */
+  readonly identityFields: readonly string[];
+  /** The input fields that carry a credential (`mcify/no-credential-in-input`). */
+  readonly credentialFields: readonly string[];
+  /** Data-access and upstream calls of the handler, and whether the validated token scopes each. */
+  readonly sinks: readonly InventorySink[];
+}
+
+/** A data-access or upstream call in a handler, as the inventory lists it. */
+export interface InventorySink {
+  /** `prisma`, `drizzle`, `sql`, `fetch`, ... */
+  readonly family: string;
+  /** A short name: `db.order.findMany`, `ctx.fetch`. */
+  readonly label: string;
+  readonly file: string;
+  readonly line: number;
+  /** A value from the validated token constrains it, or a guard on its result or before it covers it. */
+  readonly scoped: boolean;
 }
 
 /** Something the user should know that is not a finding. */
@@ -100,7 +134,12 @@ function run(sourceFiles: readonly ts.SourceFile[], options: ResolvedOptions, ch
     return flow;
   };
 
-  const files = sourceFiles.map((sourceFile) => discovery.file(sourceFile));
+  const progress = settings.onProgress;
+  const files = sourceFiles.map((sourceFile, index) => {
+    const facts = discovery.file(sourceFile);
+    progress?.({ phase: 'discovering', done: index + 1, total: sourceFiles.length });
+    return facts;
+  });
   const configs = files.flatMap((file) => file.configs);
   const multiUser = (tool: ToolFacts): boolean => {
     const owners = configs.filter((config) => config.tools.includes(tool) || (config.sourceFile === tool.sourceFile && config.toolsIncomplete));
@@ -111,16 +150,20 @@ function run(sourceFiles: readonly ts.SourceFile[], options: ResolvedOptions, ch
   const context = { options, checker, discovery, flowOf, multiUser, report: (draft: DraftFinding) => drafts.push(draft) };
 
   const tools = files.flatMap((file) => file.tools);
-  for (const tool of tools) {
+  tools.forEach((tool, index) => {
     for (const check of toolChecks) guard(notes, tool.sourceFile, () => { check(tool, context); });
-  }
+    progress?.({ phase: 'checking', done: index + 1, total: tools.length });
+  });
   for (const config of configs) {
     for (const check of configChecks) guard(notes, config.sourceFile, () => { check(config, context); });
   }
   for (const sourceFile of sourceFiles) guard(notes, sourceFile, () => { tokenLifetime(sourceFile, context); });
   if (tools.length === 0) notes.push({ message: 'No mcify tools were found (no defineTool, defineResource or definePrompt call from @mcify/core).' });
 
-  return { findings: finalise(drafts, options, settings.eslintDirectives ?? true), tools: tools.map((tool) => inventoryEntry(tool, flowOf, checker)), notes };
+  const suppressions = new Suppressions(settings.eslintDirectives ?? true);
+  const findings = finalise(drafts, options, suppressions);
+  notes.push(...suppressions.notes(sourceFiles));
+  return { findings, tools: tools.map((tool) => inventoryEntry(tool, flowOf, checker, options)), notes };
 }
 
 /** Runs one check; a failure becomes a note, never an exception. */
@@ -143,14 +186,14 @@ function locationOf(node: ts.Node): SourceLocation {
 }
 
 /** Locates drafts, fans tool findings out per MCP name, drops suppressed and switched-off ones, de-duplicates. */
-function finalise(drafts: readonly DraftFinding[], options: ResolvedOptions, eslintDirectives: boolean): Finding[] {
+function finalise(drafts: readonly DraftFinding[], options: ResolvedOptions, suppressions: Suppressions): Finding[] {
   const findings: Finding[] = [];
   const seen = new Set<string>();
   for (const draft of drafts) {
+    const location = locationOf(draft.node);
+    if (suppressions.suppresses(draft.node.getSourceFile(), location.line, draft.ruleId)) continue;
     const severity = options.severity[draft.ruleId] ?? rules[draft.ruleId].severity;
     if (severity === 'off') continue;
-    const location = locationOf(draft.node);
-    if (isSuppressed(draft.node.getSourceFile(), location.line, draft.ruleId, eslintDirectives)) continue;
     const flow: FlowLocation[] = (draft.flow ?? []).map((step) => {
       const at = lineColumn(step.node.getSourceFile(), step.node.getStart(step.node.getSourceFile()));
       return { file: step.node.getSourceFile().fileName, line: at.line, column: at.column, message: step.message };
@@ -161,26 +204,54 @@ function finalise(drafts: readonly DraftFinding[], options: ResolvedOptions, esl
       if (seen.has(key)) continue;
       seen.add(key);
       const subject = draft.subject?.getSourceFile() === draft.node.getSourceFile() ? { start: draft.subject.getStart(), end: draft.subject.getEnd() } : undefined;
-      findings.push({ ruleId: draft.ruleId, severity, confidence: draft.confidence, message: draft.message, location, tool, flow, ...(subject === undefined ? {} : { subject }) });
+      findings.push({
+        ruleId: draft.ruleId,
+        severity,
+        confidence: draft.confidence,
+        message: draft.message,
+        location,
+        tool,
+        flow,
+        ...(subject === undefined ? {} : { subject }),
+        ...(draft.field === undefined ? {} : { field: draft.field }),
+      });
     }
   }
   return findings.sort((a, b) => a.location.file.localeCompare(b.location.file) || a.location.line - b.location.line || a.location.column - b.location.column);
 }
 
-function inventoryEntry(tool: ToolFacts, flowOf: (tool: ToolFacts) => HandlerFlow, checker: ts.TypeChecker | undefined): ToolInventoryEntry {
+function inventoryEntry(tool: ToolFacts, flowOf: (tool: ToolFacts) => HandlerFlow, checker: ts.TypeChecker | undefined, options: ResolvedOptions): ToolInventoryEntry {
   const flow = flowOf(tool);
+  const fields = inputFields(tool.input, checker).map((field) => field.path);
+  const flagged = (ruleId: RuleId) =>
+    tool.kind === 'resource' ? [] : fields.filter((path) => inputFieldFindings(path, '', options).some((found) => found.ruleId === ruleId)).map((path) => path.join('.'));
+  const { middlewares, guards } = scopeGatesOf(tool, flow);
+  const gates = [
+    ...middlewares.map((middleware) => shortText(middleware.node)),
+    ...guards.map((guard) => `handler guard at line ${String(lineColumn(guard.node.getSourceFile(), guard.node.getStart()).line)}: ${shortText(guard.node)}`),
+  ];
   return {
     name: tool.names[0] ?? null,
     kind: tool.kind,
     file: tool.sourceFile.fileName,
     line: lineColumn(tool.sourceFile, tool.call.getStart()).line,
     requiresAuth: tool.middlewares.some((middleware) => middleware.requiresAuth),
-    scopeGate: tool.middlewares.some((middleware) => middleware.scopeGate),
-    inputFields: inputFields(tool.input, checker).map((field) => field.path.join('.')),
+    scopeGates: gates,
+    inputFields: fields.map((path) => path.join('.')),
+    identityFields: flagged('mcify/no-identity-in-input'),
+    credentialFields: flagged('mcify/no-credential-in-input'),
     sinks: flow.sinks.map((sink) => ({
       family: sink.family,
+      label: sink.label,
+      file: sink.reportNode.getSourceFile().fileName,
       line: lineColumn(sink.reportNode.getSourceFile(), sink.reportNode.getStart()).line,
       scoped: sink.scopedByAuth || sink.guarded,
     })),
   };
+}
+
+/** A node's source text on one line, shortened for listings. */
+function shortText(node: ts.Node): string {
+  const text = node.getText().replace(/\s+/g, ' ');
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

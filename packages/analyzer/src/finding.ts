@@ -34,4 +34,6 @@ export interface Finding {
    * Front ends build suggestions on it.
    */
   readonly subject?: { readonly start: number; readonly end: number };
+  /** The input field path (`filter.userId`), for `no-identity-in-input` and `no-credential-in-input`. */
+  readonly field?: string;
 }

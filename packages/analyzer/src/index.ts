@@ -3,7 +3,18 @@
  *
  * @packageDocumentation
  */
-export { analyzeProgram, analyzeSourceFile, type AnalysisResult, type AnalysisNote, type AnalysisSettings, type ToolInventoryEntry } from './analyze.js';
+export {
+  analyzeProgram,
+  analyzeSourceFile,
+  type AnalysisResult,
+  type AnalysisNote,
+  type AnalysisSettings,
+  type AnalysisProgress,
+  type ToolInventoryEntry,
+  type InventorySink,
+} from './analyze.js';
+export { inputFieldFindings } from './checks/input-fields.js';
+export { findOptionsFile, OptionsFileError, type OptionsFile } from './options-file.js';
 export type { Finding, FlowLocation, SourceLocation } from './finding.js';
 export { rules, ruleIds, isRuleId, type RuleId, type RuleMeta, type Severity, type Confidence } from './rules.js';
 export { analyzerOptionsSchema, resolveOptions, AnalyzerOptionsError, type AnalyzerOptions, type ResolvedOptions } from './options.js';

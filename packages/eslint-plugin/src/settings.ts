@@ -1,20 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { resolveOptions, type AnalyzerOptions } from '@mcify-audit/analyzer';
-
-/** Where the shared configuration lives: `mcify-audit.config.json`, or the `"mcify-audit"` key of package.json. */
-function configFileOptions(startDirectory: string): { options: AnalyzerOptions; file: string } | undefined {
-  for (let directory = startDirectory; ; directory = dirname(directory)) {
-    const dedicated = join(directory, 'mcify-audit.config.json');
-    if (existsSync(dedicated)) return { options: JSON.parse(readFileSync(dedicated, 'utf8')) as AnalyzerOptions, file: dedicated };
-    const manifest = join(directory, 'package.json');
-    if (existsSync(manifest)) {
-      const parsed = JSON.parse(readFileSync(manifest, 'utf8')) as Record<string, unknown>;
-      if (parsed['mcify-audit'] !== undefined) return { options: parsed['mcify-audit'] as AnalyzerOptions, file: `${manifest} ("mcify-audit")` };
-    }
-    if (dirname(directory) === directory) return undefined;
-  }
-}
+import { dirname } from 'node:path';
+import { findOptionsFile, resolveOptions, type AnalyzerOptions, type OptionsFile } from '@mcify-audit/analyzer';
 
 const validated = new Set<string>();
 
@@ -24,9 +9,9 @@ const validated = new Set<string>();
  * source and the field, as ESLint does for invalid rule options.
  */
 export function optionsFor(filename: string, settings: Readonly<Record<string, unknown>>): { options: AnalyzerOptions; key: string } {
-  let fromFile: { options: AnalyzerOptions; file: string } | undefined;
+  let fromFile: OptionsFile | undefined;
   try {
-    fromFile = configFileOptions(dirname(filename));
+    fromFile = findOptionsFile(dirname(filename));
   } catch (error) {
     throw new Error(`eslint-plugin-mcify: could not read the mcify-audit configuration near ${filename}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
@@ -37,7 +22,7 @@ export function optionsFor(filename: string, settings: Readonly<Record<string, u
     try {
       resolveOptions(merged);
     } catch (error) {
-      const source = fromFile === undefined ? 'settings.mcify' : `settings.mcify and ${fromFile.file}`;
+      const source = fromFile === undefined ? 'settings.mcify' : `settings.mcify and ${fromFile.source}`;
       throw new Error(`eslint-plugin-mcify: invalid options in ${source}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
     validated.add(key);

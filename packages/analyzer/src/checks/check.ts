@@ -17,6 +17,8 @@ export interface DraftFinding {
   readonly flow?: readonly FlowStep[];
   /** The exact offending code (a schema field, a logged value, a tool's spec), for front ends' fixes. */
   readonly subject?: ts.Node;
+  /** The input field path, for the input-field rules (front ends de-duplicate runtime findings by it). */
+  readonly field?: string;
 }
 
 /** What a check may use, and how it reports. */

@@ -1,4 +1,5 @@
-import type { ToolFacts } from '../discovery/facts.js';
+import type { MiddlewareFacts, ToolFacts } from '../discovery/facts.js';
+import type { GuardFacts, HandlerFlow } from '../flow/handler-flow.js';
 import { sensitiveVerbOf } from '../names.js';
 import type { CheckContext } from './check.js';
 
@@ -22,10 +23,9 @@ export function requireScopeCheck(tool: ToolFacts, context: CheckContext): void 
   if (tool.kind !== 'tool' || !tool.middlewaresKnown) return;
   const verb = tool.names.map((name) => sensitiveVerbOf(name, tool.description, context.options)).find((found) => found !== undefined) ??
     (tool.names.length === 0 ? sensitiveVerbOf('', tool.description, context.options) : undefined);
-  if (verb === undefined || tool.middlewares.some((middleware) => middleware.scopeGate)) return;
-  const flow = context.flowOf(tool);
-  const firstSink = Math.min(...flow.sinks.map((sink) => sink.reportNode.getStart()));
-  if (flow.authGuards.some((guard) => guard.position < firstSink)) return;
+  if (verb === undefined) return;
+  const gates = scopeGatesOf(tool, context.flowOf(tool));
+  if (gates.middlewares.length > 0 || gates.guards.length > 0) return;
   context.report({
     ruleId: 'mcify/require-scope-check',
     node: tool.call,
@@ -33,4 +33,16 @@ export function requireScopeCheck(tool: ToolFacts, context: CheckContext): void 
     confidence: 'high',
     message: `${tool.names[0] ?? 'This tool'} can ${verb} but has no scope check: any authenticated caller may use it. Gate it with requireAuth({ scopes: ['…'] }) or requireAuth({ check }).`,
   });
+}
+
+/**
+ * What decides per caller whether a tool may run: its scope-gating middlewares, and the handler's
+ * guards on `ctx.auth` that come before any data access.
+ */
+export function scopeGatesOf(tool: ToolFacts, flow: HandlerFlow): { middlewares: MiddlewareFacts[]; guards: GuardFacts[] } {
+  const firstSink = Math.min(...flow.sinks.map((sink) => sink.reportNode.getStart()));
+  return {
+    middlewares: tool.middlewares.filter((middleware) => middleware.scopeGate),
+    guards: flow.authGuards.filter((guard) => guard.position < firstSink),
+  };
 }
