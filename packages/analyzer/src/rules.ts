@@ -10,6 +10,14 @@ export interface RuleMeta {
   readonly description: string;
 }
 
+/** Where each rule's documentation page is: `${rulesDocsBaseUrl}<rule>.md`. */
+export const rulesDocsBaseUrl = 'https://github.com/mcify-audit/mcify-audit/blob/main/docs/rules/';
+
+/** The documentation page of a rule, for ESLint's `meta.docs.url` and SARIF's `helpUri`. */
+export function ruleDocsUrl(ruleId: RuleId): string {
+  return `${rulesDocsBaseUrl}${ruleId.slice('mcify/'.length)}.md`;
+}
+
 export const ruleIds = [
   'mcify/no-identity-in-input',
   'mcify/no-credential-in-input',

@@ -1,10 +1,7 @@
-import { rules as ruleTable, type RuleId } from '@mcify-audit/analyzer';
+import { rules as ruleTable, rulesDocsBaseUrl, type RuleId } from '@mcify-audit/analyzer';
 import { ESLintUtils } from '@typescript-eslint/utils';
 import { analysisOf } from './file-analysis.js';
 import { suggestionsFor, type SuggestionMessageId } from './suggestions.js';
-
-/** Where each rule's documentation page is. */
-export const docsBaseUrl = 'https://github.com/mcify-audit/mcify-audit/blob/main/docs/rules/';
 
 /** Extra `meta.docs` fields of this plugin's rules. */
 export interface McifyRuleDocs {
@@ -12,7 +9,7 @@ export interface McifyRuleDocs {
   requiresTypeChecking: boolean;
 }
 
-const createRule = ESLintUtils.RuleCreator<McifyRuleDocs>((name) => `${docsBaseUrl}${name}.md`);
+const createRule = ESLintUtils.RuleCreator<McifyRuleDocs>((name) => `${rulesDocsBaseUrl}${name}.md`);
 
 const suggestionRules = new Set<RuleId>(['mcify/no-identity-in-input', 'mcify/no-credential-in-input', 'mcify/no-pii-in-logs', 'mcify/require-auth']);
 

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import tsParser from '@typescript-eslint/parser';
 import { ESLint, type Linter } from 'eslint';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ruleDocsUrl, type RuleId } from '@mcify-audit/analyzer';
 import { repoRoot } from '../../analyzer/test/corpus-cases.js';
 import plugin from '../src/index.js';
-import { docsBaseUrl } from '../src/rule.js';
 
 const toolsFolder = join(repoRoot, 'fixtures', 'servers', 'orders-vulnerable', 'src', 'tools');
 const files = ['orders.ts', 'profile.ts', 'integrations.ts'].map((name) => join(toolsFolder, name));
@@ -78,7 +78,7 @@ describe('formatting the plugin messages', () => {
     const rules = run.tool.driver.rules ?? [];
     expect(rules.map((rule) => rule.id).sort()).toEqual(reported);
     for (const rule of rules) {
-      expect(rule.helpUri, rule.id).toBe(`${docsBaseUrl}${rule.id.slice('mcify/'.length)}.md`);
+      expect(rule.helpUri, rule.id).toBe(ruleDocsUrl(rule.id as RuleId));
       expect(rule.shortDescription?.text, rule.id).toBeTruthy();
     }
   });
