@@ -79,6 +79,8 @@ export interface InventorySink {
 export interface AnalysisNote {
   readonly message: string;
   readonly file?: string;
+  /** `no-tools` when the analysed files define no tool, resource or prompt (front ends merging several analyses say it once). */
+  readonly code?: 'no-tools';
 }
 
 export interface AnalysisResult {
@@ -86,6 +88,9 @@ export interface AnalysisResult {
   readonly tools: readonly ToolInventoryEntry[];
   readonly notes: readonly AnalysisNote[];
 }
+
+/** What the `no-tools` note says. */
+export const noToolsMessage = 'No mcify tools were found (no defineTool, defineResource or definePrompt call from @mcify/core).';
 
 const toolChecks: readonly ToolCheck[] = [noIdentityInInput, noCredentialInInput, requireAuthCheck, requireScopeCheck, noUntrustedIdentity, scopedQueries, noSecretInLogs, noPiiInLogs];
 const configChecks: readonly ConfigCheck[] = [noAuthNone];
@@ -158,7 +163,7 @@ function run(sourceFiles: readonly ts.SourceFile[], options: ResolvedOptions, ch
     for (const check of configChecks) guard(notes, config.sourceFile, () => { check(config, context); });
   }
   for (const sourceFile of sourceFiles) guard(notes, sourceFile, () => { tokenLifetime(sourceFile, context); });
-  if (tools.length === 0) notes.push({ message: 'No mcify tools were found (no defineTool, defineResource or definePrompt call from @mcify/core).' });
+  if (tools.length === 0) notes.push({ code: 'no-tools', message: noToolsMessage });
 
   const suppressions = new Suppressions(settings.eslintDirectives ?? true);
   const findings = finalise(drafts, options, suppressions);

@@ -6,6 +6,7 @@
 export {
   analyzeProgram,
   analyzeSourceFile,
+  noToolsMessage,
   type AnalysisResult,
   type AnalysisNote,
   type AnalysisSettings,
@@ -16,7 +17,9 @@ export {
 export { inputFieldFindings } from './checks/input-fields.js';
 export { findOptionsFile, OptionsFileError, type OptionsFile } from './options-file.js';
 export type { Finding, FlowLocation, SourceLocation } from './finding.js';
-export { rules, ruleIds, isRuleId, ruleDocsUrl, rulesDocsBaseUrl, type RuleId, type RuleMeta, type Severity, type Confidence } from './rules.js';
+export { rules, ruleIds, isRuleId, ruleDocsUrl, rulesDocsBaseUrl, repositoryUrl, type RuleId, type RuleMeta, type RulePrecision, type Severity, type Confidence } from './rules.js';
 export { analyzerOptionsSchema, resolveOptions, AnalyzerOptionsError, type AnalyzerOptions, type ResolvedOptions } from './options.js';
 export { wordsOf, isIdentityName, isCredentialName, isPersonalDataName, sensitiveVerbOf, tokenLifetimeUnit } from './names.js';
 export { inputFields, type InputField } from './schema/input-fields.js';
+/** The TypeScript compiler API the analyzer runs on: front ends build their programs with this same instance. */
+export { default as ts } from 'typescript';

@@ -3,15 +3,39 @@
 export type Severity = 'error' | 'warning';
 export type Confidence = 'high' | 'medium' | 'low';
 
+/**
+ * How often a rule's findings are real problems, in SARIF's and GitHub code scanning's terms
+ * (`reportingDescriptor.properties.precision`).
+ */
+export type RulePrecision = 'very-high' | 'high' | 'medium' | 'low';
+
 export interface RuleMeta {
   readonly id: RuleId;
   readonly severity: Severity;
   /** One line: what the rule flags. */
   readonly description: string;
+  /**
+   * Why it matters and what to do instead, in one to three sentences of Markdown (inline code only).
+   * The documentation page's summary paragraph is `description` followed by this text, word for word,
+   * so SARIF's `fullDescription` and the page never drift apart.
+   */
+  readonly rationale: string;
+  /**
+   * A CVSS-like score from 0 to 10 of the worst plausible outcome, for SARIF's `security-severity`
+   * (GitHub code scanning: 9.0 and above is critical, 7.0 high, 4.0 medium, below that low).
+   */
+  readonly securitySeverity: number;
+  /** How often a finding is a real problem: name-based and syntactic rules are high, flow heuristics medium. */
+  readonly precision: RulePrecision;
+  /** The CWE weaknesses a finding is an instance of (numbers only: `639` is CWE-639). */
+  readonly cwe: readonly number[];
 }
 
+/** The project's home page, SARIF's `tool.driver.informationUri`. */
+export const repositoryUrl = 'https://github.com/mcify-audit/mcify-audit';
+
 /** Where each rule's documentation page is: `${rulesDocsBaseUrl}<rule>.md`. */
-export const rulesDocsBaseUrl = 'https://github.com/mcify-audit/mcify-audit/blob/main/docs/rules/';
+export const rulesDocsBaseUrl = `${repositoryUrl}/blob/main/docs/rules/`;
 
 /** The documentation page of a rule, for ESLint's `meta.docs.url` and SARIF's `helpUri`. */
 export function ruleDocsUrl(ruleId: RuleId): string {
@@ -38,51 +62,101 @@ export const rules: Readonly<Record<RuleId, RuleMeta>> = {
     id: 'mcify/no-identity-in-input',
     severity: 'error',
     description: "An identity field (user, tenant, org, account id, ...) in a tool's input schema: the agent decides who the user is.",
+    rationale:
+      "A tool's input is written by the model, and the model writes whatever the prompt (or a poisoned document) tells it to, so a `userId` or `tenantId` argument lets any caller name someone else; who the caller is must come from the validated token in `ctx.auth`.",
+    securitySeverity: 8.1,
+    precision: 'high',
+    cwe: [639],
   },
   'mcify/no-credential-in-input': {
     id: 'mcify/no-credential-in-input',
     severity: 'error',
     description: 'A per-user credential (token, API key, secret, password, ...) accepted as tool input instead of stored server-side.',
+    rationale:
+      "Whatever a tool accepts as input passes through the model: it sits in the conversation, in the client's logs and in the model provider's, and a prompt injection can send it elsewhere. A user's upstream credential belongs in a server-side store, looked up by the identity in `ctx.auth`.",
+    securitySeverity: 7.5,
+    precision: 'high',
+    cwe: [522],
   },
   'mcify/require-auth': {
     id: 'mcify/require-auth',
     severity: 'warning',
     description: 'A tool whose handler reads ctx.auth but has no requireAuth() middleware.',
+    rationale:
+      "Without `requireAuth()` an mcify tool also runs for an unauthenticated request, where `ctx.auth` is the anonymous context: `ctx.auth.claims['sub']` is `undefined`, and a query written as `where: { userId }` quietly becomes a query with no user at all. The middleware rejects such requests before the handler runs.",
+    securitySeverity: 6.1,
+    precision: 'high',
+    cwe: [306],
   },
   'mcify/require-scope-check': {
     id: 'mcify/require-scope-check',
     severity: 'error',
     description: 'A sensitive tool (refund, delete, export, ...) with no scope gate.',
+    rationale:
+      "Being signed in is not the same as being allowed to move money or destroy data: a token issued for reading orders must not be able to refund them, and an agent acting on a read-only grant must not be able to call a destructive tool at all. Sensitive tools need a gate that checks the token's scopes or role.",
+    securitySeverity: 7.7,
+    precision: 'medium',
+    cwe: [862],
   },
   'mcify/scoped-queries': {
     id: 'mcify/scoped-queries',
     severity: 'error',
     description: 'A data-access or upstream call that no value from the validated token constrains.',
+    rationale:
+      "In a multi-tenant server every query must be narrowed to the caller — by the tenant or user id in `ctx.auth`, by an ownership check of what it returned, or inside a row-level-security scope — otherwise an order id guessed (or hallucinated) by the agent reads another tenant's data.",
+    securitySeverity: 8.1,
+    precision: 'medium',
+    cwe: [639, 863],
   },
   'mcify/no-untrusted-identity': {
     id: 'mcify/no-untrusted-identity',
     severity: 'error',
     description: 'A query, write or credential lookup scoped by an identity taken from tool input.',
+    rationale:
+      'This is the classic confused-deputy bug of MCP servers: the handler does narrow its query by a user or tenant id, but the id came from the agent, so whoever writes the prompt chooses whose data the server reaches. The identity that scopes a query must come from `ctx.auth`.',
+    securitySeverity: 8.8,
+    precision: 'high',
+    cwe: [639, 441],
   },
   'mcify/no-auth-none': {
     id: 'mcify/no-auth-none',
     severity: 'error',
     description: 'A server without per-user auth (no auth, none(), or one shared static secret) whose tools read per-user identity.',
+    rationale:
+      'If the server cannot tell its callers apart, `ctx.auth.claims` holds nobody in particular — every caller is the same "user", or the claims are empty and queries keyed on them match everything or nothing. A server whose tools depend on who is calling needs authentication that identifies each caller: `oauth(...)`, or `bearer` / `apiKey` with a `verify` function that maps each token to its user.',
+    securitySeverity: 9.1,
+    precision: 'high',
+    cwe: [287],
   },
   'mcify/no-secret-in-logs': {
     id: 'mcify/no-secret-in-logs',
     severity: 'error',
     description: 'A token, ctx.auth, a credential or an Authorization header passed to a logger.',
+    rationale:
+      'Logs are copied, shipped and kept far longer and more widely than the secrets in them should be; a bearer token in a log line is a session anyone with log access can replay. Log a hash (`hash(...)`, `ctx.logger.hash(...)`) or a harmless attribute (`ctx.auth.type`, the scopes) instead.',
+    securitySeverity: 6.8,
+    precision: 'high',
+    cwe: [532],
   },
   'mcify/no-pii-in-logs': {
     id: 'mcify/no-pii-in-logs',
     severity: 'warning',
     description: 'A raw identifier or personal data (user id, email) passed to a logger unhashed.',
+    rationale:
+      "User ids, tenant ids and email addresses in logs make every log store a store of personal data — subject to deletion requests and breach notification — and let anyone with log access correlate one person's activity. A keyed hash keeps log lines joinable for debugging without the raw value.",
+    securitySeverity: 4.3,
+    precision: 'medium',
+    cwe: [532, 359],
   },
   'mcify/token-lifetime': {
     id: 'mcify/token-lifetime',
     severity: 'warning',
     description: 'A token lifetime, maximum age or clock tolerance above 900 seconds.',
+    rationale:
+      'A bearer token is valid until it expires, whoever holds it; a short lifetime bounds how long a leaked or stolen token (from a log, an agent transcript, a compromised client) stays useful, and how long a revoked user keeps access. Fifteen minutes is the limit; refresh tokens exist for longer sessions.',
+    securitySeverity: 3.7,
+    precision: 'high',
+    cwe: [613],
   },
 };
 

@@ -6,6 +6,20 @@ export interface CommandIo {
   readonly stderr: (line: string) => void;
   /** Resolves when the process is asked to stop (SIGINT or SIGTERM). */
   readonly untilStopped: () => Promise<void>;
+  /** Whether standard output is a terminal that shows colour. */
+  readonly color?: boolean;
+  /**
+   * Shows a transient status line (progress) on a terminal's standard error; `''` clears it. Absent
+   * when standard error is not a terminal: then commands stay quiet.
+   */
+  readonly status?: ((text: string) => void) | undefined;
+}
+
+/** Whether a stream should get colour: a terminal, unless NO_COLOR is set; FORCE_COLOR forces it. */
+function wantsColor(stream: NodeJS.WriteStream): boolean {
+  if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false;
+  if (process.env.FORCE_COLOR !== undefined && process.env.FORCE_COLOR !== '0') return true;
+  return stream.isTTY && stream.hasColors();
 }
 
 /** The process's own streams and signals. */
@@ -22,4 +36,6 @@ export const processIo: CommandIo = {
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     }),
+  color: wantsColor(process.stdout),
+  status: process.stderr.isTTY ? (text) => process.stderr.write(`\r\u001b[2K${text}`) : undefined,
 };

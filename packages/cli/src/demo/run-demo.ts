@@ -1,16 +1,21 @@
 /**
  * `npm run demo`: boots the `orders` fixture (embedded Postgres with row-level security) exactly as
  * `mcify-audit serve` does, with a local test identity provider in place of its issuer, then calls it
- * through the official MCP SDK client as users of two tenants and with forged tokens. Prints what
- * happened and exits 0 when every answer was the one a multi-tenant server owes.
+ * through the official MCP SDK client as users of two tenants and with forged tokens. Then prints the
+ * static report of `orders-vulnerable` (`mcify-audit fixtures/servers/orders-vulnerable --fail-on
+ * never`). Exits 0 when every answer was the one a multi-tenant server owes and the report ran.
  */
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { bootConfig, type BootedServer, type ForgeryKind } from '@mcify-audit/harness';
+import { runCli } from '../cli.js';
+import { processIo } from '../io.js';
 import { loadConfig } from '../load-config.js';
 
-const ordersFixture = fileURLToPath(new URL('../../../../fixtures/servers/orders/mcify.config.ts', import.meta.url));
+const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+const ordersFixture = `${repoRoot}fixtures/servers/orders/mcify.config.ts`;
+const staticReportArgs = ['fixtures/servers/orders-vulnerable', '--fail-on', 'never'];
 
 interface Step {
   readonly title: string;
@@ -89,7 +94,12 @@ async function main(): Promise<number> {
   }
   print();
   print(failures === 0 ? 'Every request got the answer a multi-tenant server owes it.' : `${String(failures)} request(s) got an unexpected answer.`);
-  return failures === 0 ? 0 : 1;
+  print();
+  print(`mcify demo: the static report of the deliberately flawed "orders-vulnerable" fixture`);
+  print(`            $ npx mcify-audit ${staticReportArgs.join(' ')}`);
+  print();
+  const reportCode = await runCli(staticReportArgs, { ...processIo, status: undefined }, repoRoot);
+  return failures === 0 && reportCode === 0 ? 0 : 1;
 }
 
 process.exitCode = await main().catch((error: unknown) => {

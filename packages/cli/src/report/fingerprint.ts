@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { splitLines } from './code-frame.js';
 import type { ReportFinding } from './report.js';
 
 /** The `partialFingerprints` key mcify-audit writes to SARIF. */
@@ -19,7 +20,10 @@ export function fingerprints(findings: readonly ReportFinding[], sourceOf: (file
   const linesOf = new Map<string, readonly string[] | undefined>();
   const seen = new Map<string, number>();
   return findings.map((finding) => {
-    if (!linesOf.has(finding.file)) linesOf.set(finding.file, sourceOf(finding.file)?.split(/\r?\n/));
+    if (!linesOf.has(finding.file)) {
+      const source = sourceOf(finding.file);
+      linesOf.set(finding.file, source === undefined ? undefined : splitLines(source));
+    }
     const text = (linesOf.get(finding.file)?.[finding.line - 1] ?? '').replace(/\s+/g, ' ').trim();
     const key = [finding.ruleId, finding.file, finding.tool ?? '', text].join('\0');
     const rank = seen.get(key) ?? 0;
@@ -27,3 +31,4 @@ export function fingerprints(findings: readonly ReportFinding[], sourceOf: (file
     return createHash('sha256').update(`${key}\0${String(rank)}`).digest('hex').slice(0, 32);
   });
 }
+

@@ -1,0 +1,331 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { compare, corpusCases } from '../../analyzer/test/corpus-cases.js';
+import { repoRoot, run, temporaryProject, type CliRun } from './support/run-cli.js';
+
+const schema = JSON.parse(readFileSync(join(repoRoot, 'docs', 'report.schema.json'), 'utf8')) as object;
+const validate = new Ajv2020({ allErrors: true, strict: true }).compile(schema);
+
+const reportShape = z.object({
+  summary: z.object({ files: z.number(), tools: z.number(), errors: z.number(), warnings: z.number() }),
+  tools: z.array(z.object({ name: z.string().nullable(), file: z.string(), requiresAuth: z.boolean(), scopeGates: z.array(z.string()), identityFields: z.array(z.string()), credentialFields: z.array(z.string()), sinks: z.array(z.object({ scoped: z.boolean() })) })),
+  notes: z.array(z.object({ message: z.string(), file: z.string().optional() })),
+  findings: z.array(z.object({ ruleId: z.string(), severity: z.string(), message: z.string(), file: z.string(), line: z.number(), column: z.number(), tool: z.string().nullable() })),
+});
+type JsonReport = z.infer<typeof reportShape>;
+
+/** Parses a JSON report after checking it against docs/report.schema.json. */
+function jsonReport(result: CliRun): JsonReport {
+  const parsed = JSON.parse(result.stdout) as unknown;
+  expect(validate(parsed), JSON.stringify(validate.errors, null, 2)).toBe(true);
+  return reportShape.parse(parsed);
+}
+
+const brief = (report: JsonReport) => report.findings.map((finding) => `${finding.ruleId} ${finding.tool ?? '-'} ${finding.file}:${String(finding.line)}`);
+
+describe('mcify-audit fixtures/lint (the labelled corpus)', () => {
+  let corpus: CliRun;
+  beforeAll(async () => {
+    corpus = await run(['fixtures/lint', '--format', 'json']);
+  }, 180_000);
+
+  it('reports every annotated finding and nothing else, in the contract shape', () => {
+    const report = jsonReport(corpus);
+    const files = corpusCases().flatMap((corpusCase) => corpusCase.files);
+    const comparison = compare(files, report.findings.map((finding) => ({ ruleId: finding.ruleId, message: finding.message, location: { file: join(repoRoot, finding.file), line: finding.line } })));
+    expect(comparison.missed).toEqual([]);
+    expect(comparison.extra).toEqual([]);
+    expect(comparison.matched.length).toBeGreaterThan(100);
+    expect(report.summary.files).toBe(files.length);
+    expect(report.summary.errors + report.summary.warnings).toBe(report.findings.length);
+    // Paths are relative to the working directory, POSIX, without ./
+    for (const finding of report.findings) expect(finding.file).toMatch(/^fixtures\/lint\/[^\\]+$/);
+  });
+
+  it('exits 1 on errors, and says nothing but the report on stdout', () => {
+    expect(corpus.code).toBe(1);
+    expect(() => JSON.parse(corpus.stdout) as unknown).not.toThrow();
+    expect(corpus.stderr).toBe('');
+  });
+
+  it('lists the tools with their gates, identity fields and data access', () => {
+    const report = jsonReport(corpus);
+    expect(report.tools.length).toBe(report.summary.tools);
+    const lookup = report.tools.find((tool) => tool.name === 'user_lookup' && tool.file === 'fixtures/lint/mixed/suppressions.ts');
+    expect(lookup).toMatchObject({ requiresAuth: true, identityFields: ['userId'], credentialFields: [] });
+    expect(lookup?.scopeGates).toEqual(["requireAuth({ scopes: ['users:read'] })"]);
+    const partner = report.tools.find((tool) => tool.name === 'partner_connect');
+    expect(partner?.credentialFields).toEqual(['apiKey', 'webhookSecret']);
+    expect(partner?.sinks.map((sink) => sink.scoped)).toEqual([true]);
+  });
+
+  it('notes imports it could not resolve instead of failing', () => {
+    const report = jsonReport(corpus);
+    expect(report.notes.some((note) => note.message.startsWith('Cannot resolve "@prisma/client"'))).toBe(true);
+    expect(report.notes.some((note) => note.message.includes('"@mcify/core"'))).toBe(false);
+  });
+
+  it.each(['text', 'markdown', 'html', 'sarif'])('writes the %s format with every finding and the same exit code', async (format) => {
+    const result = await run(['fixtures/lint', '--format', format]);
+    expect(result.code).toBe(1);
+    const report = jsonReport(corpus);
+    const first = report.findings[0];
+    const last = report.findings.at(-1);
+    for (const finding of [first, last]) {
+      expect(finding).toBeDefined();
+      expect(result.stdout).toContain(finding?.ruleId ?? '');
+    }
+    if (format === 'sarif') {
+      const log = z.object({ runs: z.array(z.object({ results: z.array(z.object({ ruleId: z.string() })) })) }).parse(JSON.parse(result.stdout));
+      expect(log.runs[0]?.results.map((entry) => entry.ruleId).sort()).toEqual(report.findings.map((finding) => finding.ruleId).sort());
+    }
+  }, 180_000);
+});
+
+const plantedSchema = z.array(z.object({ ruleId: z.string(), tool: z.string().nullable(), file: z.string(), description: z.string() }));
+
+describe('mcify-audit on the fixture servers', () => {
+  it('reports exactly the mcify/ entries of orders-vulnerable/planted.json, and exits 0 with --fail-on never', async () => {
+    const planted = plantedSchema.parse(JSON.parse(readFileSync(join(repoRoot, 'fixtures/servers/orders-vulnerable/planted.json'), 'utf8')));
+    const expected = planted.filter((entry) => entry.ruleId.startsWith('mcify/')).map((entry) => `${entry.ruleId} ${entry.tool ?? '-'} ${entry.file}`);
+    const result = await run(['fixtures/servers/orders-vulnerable', '--format', 'json', '--fail-on', 'never']);
+    expect(result.code).toBe(0);
+    const report = jsonReport(result);
+    const found = report.findings.map((finding) => `${finding.ruleId} ${finding.tool ?? '-'} ${finding.file}`);
+    expect([...new Set(found)].sort()).toEqual([...new Set(expected)].sort());
+    expect((await run(['fixtures/servers/orders-vulnerable', '--format', 'json'])).code).toBe(1);
+  }, 180_000);
+
+  it.each(['orders', 'ledger-sessions'])('finds nothing in %s, and lists its tools', async (server) => {
+    const result = await run([`fixtures/servers/${server}`, '--format', 'json']);
+    const report = jsonReport(result);
+    expect(brief(report)).toEqual([]);
+    expect(result.code).toBe(0);
+    expect(report.tools.length).toBeGreaterThanOrEqual(5);
+    expect(report.tools.every((tool) => tool.requiresAuth)).toBe(true);
+  }, 180_000);
+});
+
+/** A small mcify server written to a temporary folder without node_modules. */
+const server = (fields: string, extra = '') => `import { defineConfig, defineTool, oauth } from '@mcify/core';
+import { requireAuth } from '@mcify/core/middleware';
+import { PrismaClient } from '@prisma/client';
+import { z } from 'zod';
+
+const db = new PrismaClient();
+
+export const ordersList = defineTool({
+  name: 'orders_list',
+  description: 'List your orders.',
+  middlewares: [requireAuth({ scopes: ['orders:read'] })],
+  input: z.object({
+${fields}
+    status: z.string().optional(),
+  }),
+  handler: async (input, ctx) => {
+    const tenantId = ctx.auth.claims['tenantId'] as string;
+    return { orders: await db.order.findMany({ where: { tenantId, status: input.status } }) };
+  },
+});
+${extra}
+export default defineConfig({
+  name: 'shop',
+  version: '1.0.0',
+  auth: oauth({ issuer: 'https://idp.example.com', audience: 'shop', jwksUri: 'https://idp.example.com/jwks' }),
+  tools: [ordersList],
+});
+`;
+
+describe('mcify-audit on a project without node_modules', () => {
+  const project = temporaryProject({
+    'tsconfig.json': `{
+  // TypeScript 6.0 deprecates some of these and cannot find the rest.
+  "extends": "@tsconfig/missing-base/tsconfig.json",
+  "compilerOptions": { "target": "es5", "baseUrl": ".", "moduleResolution": "node", "module": "commonjs", "types": ["node"], "strict": true, },
+  "include": ["src"]
+}
+`,
+    'src/server.ts': server('    userId: z.string(),'),
+  });
+  afterAll(() => {
+    project.remove();
+  });
+
+  it('analyses it, and turns tsconfig problems and unresolved imports into notes', async () => {
+    const result = await run(['.', '--format', 'json'], { cwd: project.root });
+    const report = jsonReport(result);
+    expect(brief(report)).toEqual(['mcify/no-identity-in-input orders_list src/server.ts:13']);
+    expect(result.code).toBe(1);
+    const notes = report.notes.map((note) => note.message).join('\n');
+    expect(notes).toContain('@tsconfig/missing-base');
+    expect(notes).toMatch(/baseUrl' is deprecated/);
+    expect(notes).toMatch(/Cannot find type definition file for 'node'/);
+    expect(notes).toContain('Cannot resolve "@mcify/core"');
+    expect(report.notes.find((note) => note.message.includes('baseUrl'))?.file).toBe('tsconfig.json');
+  }, 60_000);
+
+  it('accepts the tsconfig, a file or --tsconfig as the target', async () => {
+    for (const args of [['tsconfig.json'], ['src/server.ts'], ['--tsconfig', 'tsconfig.json'], ['--tsconfig', 'tsconfig.json', 'src']]) {
+      const report = jsonReport(await run([...args, '--format', 'json'], { cwd: project.root }));
+      expect(brief(report), args.join(' ')).toEqual(['mcify/no-identity-in-input orders_list src/server.ts:13']);
+    }
+  }, 60_000);
+
+  it('writes the report to --output and summarises on stderr', async () => {
+    const result = await run(['--format', 'sarif', '--output', 'reports/audit.sarif'], { cwd: project.root });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('reports/audit.sarif: 1 error(s)');
+    const log = JSON.parse(readFileSync(join(project.root, 'reports/audit.sarif'), 'utf8')) as { version: string };
+    expect(log.version).toBe('2.1.0');
+  }, 60_000);
+});
+
+describe('exit codes and --fail-on', () => {
+  const project = temporaryProject({
+    'errors/server.ts': server('    userId: z.string(),'),
+    'warnings/server.ts': server('', "export const policy = { accessTokenTtlHours: 24 };\n"),
+    'clean/server.ts': server(''),
+  });
+  afterAll(() => {
+    project.remove();
+  });
+
+  it.each([
+    ['errors', 'error', 1],
+    ['errors', 'warning', 1],
+    ['errors', 'never', 0],
+    ['warnings', 'error', 0],
+    ['warnings', 'warning', 1],
+    ['warnings', 'never', 0],
+    ['clean', 'warning', 0],
+  ])('%s with --fail-on %s exits %i', async (folder, failOn, code) => {
+    const result = await run([folder, '--fail-on', failOn], { cwd: project.root });
+    expect(result.code, result.stderr).toBe(code);
+  }, 60_000);
+
+  it.each([
+    [['--format', 'yaml'], /--format must be one of text, json, sarif, markdown, html/],
+    [['--fail-on', 'sometimes'], /--fail-on must be one of error, warning, never/],
+    [['no-such-dir'], /no-such-dir: no such file or directory/],
+    [['--tsconfig', 'missing.json'], /--tsconfig missing.json: no such file/],
+    [['--colour'], /Unknown option '--colour'/],
+    [['--baseline', 'none.json'], /--baseline .*none.json: cannot read the file/],
+  ])('%j is a usage error (exit 2) that says what is wrong', async (args, message) => {
+    const result = await run(['clean', ...args], { cwd: project.root });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stdout).toBe('');
+  }, 60_000);
+});
+
+describe('suppressions', () => {
+  const project = temporaryProject({
+    'src/server.ts': server(`    // mcify-audit-ignore mcify/no-identity-in-input -- support tool, reviewed
+    ownerId: z.string(),
+    // mcify-audit-ignore mcify/no-identity-in-input
+    userId: z.string(),
+    // mcify-audit-ignore mcify/no-credential-in-input -- nothing here is a credential
+    orderId: z.string(),`),
+  });
+  afterAll(() => {
+    project.remove();
+  });
+
+  it('honours a suppression with a reason; a missing reason and an unused one are notes', async () => {
+    const report = jsonReport(await run(['--format', 'json'], { cwd: project.root }));
+    expect(brief(report)).toEqual(['mcify/no-identity-in-input orders_list src/server.ts:16']);
+    const notes = report.notes.filter((note) => note.file === 'src/server.ts').map((note) => note.message);
+    expect(notes).toEqual(
+      expect.arrayContaining([expect.stringMatching(/at line 15 has no reason, so it is not honoured/), expect.stringMatching(/at line 17 .*suppresses nothing/)]),
+    );
+    expect(notes.some((note) => note.includes('line 13'))).toBe(false);
+  }, 60_000);
+});
+
+describe('--baseline', () => {
+  const project = temporaryProject({ 'src/server.ts': server('    userId: z.string(),') });
+  afterAll(() => {
+    project.remove();
+  });
+
+  it('hides known findings, even after lines move, and reports new ones', async () => {
+    expect((await run(['--format', 'json', '--output', 'baseline.json'], { cwd: project.root })).code).toBe(1);
+    const same = await run(['--baseline', 'baseline.json', '--format', 'json'], { cwd: project.root });
+    expect(same.code).toBe(0);
+    expect(jsonReport(same).findings).toEqual([]);
+    expect(jsonReport(same).notes.map((note) => note.message)).toContain('Baseline baseline.json: 1 known finding(s) hidden.');
+
+    project.write('src/server.ts', `// a new header comment\n// that moves every line down\n${server('    userId: z.string(),\n    accountId: z.string(),')}`);
+    const moved = await run(['--baseline', 'baseline.json', '--format', 'json'], { cwd: project.root });
+    expect(brief(jsonReport(moved))).toEqual(['mcify/no-identity-in-input orders_list src/server.ts:16']);
+    expect(moved.code).toBe(1);
+
+    project.write('src/server.ts', server(''));
+    const fixed = await run(['--baseline', 'baseline.json', '--format', 'json'], { cwd: project.root });
+    expect(jsonReport(fixed).notes.map((note) => note.message)).toContain('Baseline baseline.json: 0 known finding(s) hidden, 1 baseline entry no longer found (fixed? refresh the baseline).');
+  }, 60_000);
+
+  it('refuses a file that is not a JSON report', async () => {
+    project.write('not-a-report.json', '{"runs": []}');
+    const result = await run(['--baseline', 'not-a-report.json'], { cwd: project.root });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('is not a JSON report of mcify-audit');
+  }, 60_000);
+});
+
+describe('the shared configuration file', () => {
+  const project = temporaryProject({ 'app/src/server.ts': server('    userId: z.string(),\n    teamId: z.string(),') });
+  afterAll(() => {
+    project.remove();
+  });
+
+  it('reads mcify-audit.config.json, or the "mcify-audit" key of package.json, from the project upwards', async () => {
+    project.write('mcify-audit.config.json', JSON.stringify({ identityNouns: ['user'] }));
+    expect(brief(jsonReport(await run(['app', '--format', 'json'], { cwd: project.root })))).toEqual(['mcify/no-identity-in-input orders_list app/src/server.ts:13']);
+
+    project.write('app/package.json', JSON.stringify({ name: 'app', 'mcify-audit': { severity: { 'mcify/no-identity-in-input': 'off' } } }));
+    const off = await run(['app', '--format', 'json'], { cwd: project.root });
+    expect(jsonReport(off).findings).toEqual([]);
+    expect(off.code).toBe(0);
+  }, 60_000);
+
+  it('stops with exit 2 on invalid options, naming the file and the field', async () => {
+    project.write('app/package.json', JSON.stringify({ name: 'app', 'mcify-audit': { severity: { 'mcify/no-such-rule': 'off' } } }));
+    const result = await run(['app'], { cwd: project.root });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/invalid options in .*package\.json \("mcify-audit"\).*severity/s);
+  }, 60_000);
+});
+
+describe('a run that finds no tools', () => {
+  it('says so, and exits 0', async () => {
+    const project = temporaryProject({ 'index.ts': 'export const answer = 42;\n' });
+    try {
+      const result = await run(['--format', 'json'], { cwd: project.root });
+      expect(result.code).toBe(0);
+      const report = jsonReport(result);
+      expect(report.tools).toEqual([]);
+      expect(report.notes.map((note) => note.message)).toContain('No mcify tools were found (no defineTool, defineResource or definePrompt call from @mcify/core).');
+      expect((await run([], { cwd: project.root })).stdout).toMatch(/no mcify tools/i);
+    } finally {
+      project.remove();
+    }
+  }, 60_000);
+});
+
+describe('progress', () => {
+  it('goes to the status line only when there is a terminal, and is cleared at the end', async () => {
+    const quiet = await run(['fixtures/lint/scoped-queries', '--format', 'json']);
+    expect(quiet.stderr).toBe('');
+    const shown = await run(['fixtures/lint', '--format', 'json'], { status: true });
+    // The corpus takes seconds to type-check: long enough for the first update after the delay.
+    expect(shown.status.some((line) => /^mcify-audit: (reading|checking) /.test(line))).toBe(true);
+    expect(shown.status.at(-1)).toBe('');
+    expect(shown.stdout).not.toContain('mcify-audit: reading');
+  }, 180_000);
+});
+
