@@ -12,12 +12,12 @@ const auditSynopsis =
 const usage = `usage:
   ${auditSynopsis}
       Static report of the mcify servers under PATH (a directory, a file or a tsconfig; default ".").
-      --format F     text (default), json, sarif, markdown or html
-      --output FILE  write the report to FILE instead of stdout
-      --fail-on L    exit 1 on findings at level L or above: error (default), warning, never
-      --tsconfig F   analyse this tsconfig's program; PATHs then select the files to report
-      --load CONFIG  also import CONFIG (runs its code) and check the input schemas it builds
-      --baseline F   report only findings that are not in F (a saved --format json report)
+      -f, --format F     text (default), json, sarif, markdown or html
+      -o, --output FILE  write the report to FILE instead of stdout
+      --fail-on L        exit 1 on findings at level L or above: error (default), warning, never
+      -p, --tsconfig F   analyse this tsconfig's program; PATHs then select the files to report
+      --load CONFIG      also import CONFIG (runs its code) and check the input schemas it builds
+      --baseline F       report only findings that are not in F (a saved --format json report)
   ${serveUsage}
       Start CONFIG on the reference runtime with a local test identity provider; print one JSON line
       {"url", "tokens", "principals"} on stdout; serve until SIGINT/SIGTERM.

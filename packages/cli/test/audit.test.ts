@@ -338,3 +338,61 @@ describe('progress', () => {
   }, 180_000);
 });
 
+
+describe('--load (the runtime schema check)', () => {
+  const fixture = 'packages/cli/test/fixtures/runtime-schemas';
+  const config = `${fixture}/mcify.config.ts`;
+  const fields = (report: JsonReport) => report.findings.map((finding) => `${finding.ruleId} ${finding.tool ?? '-'} ${/"([^"]+)"/.exec(finding.message)?.[1] ?? ''}`).sort();
+
+  it('reports identity and credential fields of schemas built at run time, once each', async () => {
+    const staticOnly = jsonReport(await run([fixture, '--format', 'json']));
+    const loaded = await run([fixture, '--load', config, '--format', 'json']);
+    const report = jsonReport(loaded);
+    expect(fields(staticOnly).filter((entry) => !entry.startsWith('mcify/require-scope-check'))).toEqual(['mcify/no-identity-in-input orders_search tenantId']);
+    expect(fields(report).filter((entry) => !entry.startsWith('mcify/require-scope-check'))).toEqual(
+      [
+        'mcify/no-credential-in-input invoices_sync apiKey',
+        'mcify/no-credential-in-input invoices_sync connections.clientSecret',
+        'mcify/no-identity-in-input notes_share memberIds',
+        'mcify/no-identity-in-input orders_search filter.accountId',
+        'mcify/no-identity-in-input orders_search tenantId',
+        'mcify/no-identity-in-input orders_search userId',
+        'mcify/no-identity-in-input transfers_list from.workspaceId',
+        'mcify/no-identity-in-input transfers_list target.ownerId',
+        'mcify/no-identity-in-input transfers_list to.workspaceId',
+      ].sort(),
+    );
+    // Lookalikes stay quiet at run time too.
+    expect(JSON.stringify(report.findings)).not.toMatch(/"(orderId|pageToken|customerId|query)"/);
+    expect(report.tools.find((tool) => tool.name === 'orders_search')?.identityFields).toEqual(expect.arrayContaining(['tenantId', 'userId', 'filter.accountId']));
+    expect(loaded.code).toBe(1);
+  }, 120_000);
+
+  it('turns a config that fails to load into a note, and keeps the static report', async () => {
+    const project = temporaryProject({
+      'mcify.config.ts': "throw new Error('the database is not configured');\n",
+      'src/server.ts': server('    userId: z.string(),'),
+    });
+    try {
+      const result = await run(['src', '--load', 'mcify.config.ts', '--format', 'json'], { cwd: project.root });
+      const report = jsonReport(result);
+      expect(brief(report)).toEqual(['mcify/no-identity-in-input orders_list src/server.ts:13']);
+      expect(report.notes.map((note) => note.message).join('\n')).toMatch(/--load: .*mcify\.config\.ts failed to load: the database is not configured\. The runtime schema check was skipped\./);
+      expect(result.code).toBe(1);
+    } finally {
+      project.remove();
+    }
+  }, 60_000);
+
+  it('never runs the config without --load', async () => {
+    const project = temporaryProject({ 'mcify.config.ts': "import { writeFileSync } from 'node:fs';\nwriteFileSync(new URL('./ran.txt', import.meta.url), 'ran');\nexport default {};\n" });
+    try {
+      await run(['.', '--format', 'json'], { cwd: project.root });
+      expect(() => readFileSync(join(project.root, 'ran.txt'))).toThrow();
+      await run(['.', '--format', 'json', '--load', 'mcify.config.ts'], { cwd: project.root });
+      expect(readFileSync(join(project.root, 'ran.txt'), 'utf8')).toBe('ran');
+    } finally {
+      project.remove();
+    }
+  }, 60_000);
+});

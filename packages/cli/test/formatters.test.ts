@@ -5,8 +5,9 @@ import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { corpusCases, repoRoot } from '../../analyzer/test/corpus-cases.js';
 import { formatHtml } from '../src/report/format-html.js';
-import { formatMarkdown } from '../src/report/format-markdown.js';
+import { formatMarkdown, markdownCommentBudget, markdownCommentLimit, markdownFormatter } from '../src/report/format-markdown.js';
 import { formatText } from '../src/report/format-text.js';
+import { notesAfterInventory } from '../src/report/inventory-summary.js';
 import { createReport, reportFinding, reportNote, reportTool, type FormatContext, type Report, type ReportFinding, type ReportTool } from '../src/report/report.js';
 
 // --- The real report: the whole lint corpus as one program, as `mcify-audit fixtures/lint` would see it.
@@ -342,6 +343,134 @@ describe('formatText', () => {
   });
 });
 
+// --- Markdown cut to fit a comment.
+
+/** The whole report as Markdown, never cut: what the comment would be without GitHub's limit. */
+const formatWhole = markdownFormatter(Number.POSITIVE_INFINITY);
+
+/** The size GitHub may count: that of the comment saved from the browser, whose line breaks are CRLF. */
+const crlfSize = (markdown: string) => markdown.replace(/\n/g, '\r\n').length;
+
+/** What a Markdown report shows, read line by line: finding rows under their rule, flows, tool rows, notes, the omission line. */
+function markdownParts(markdown: string) {
+  const rows: { ruleId: string; severity: string; location: string; tool: string; message: string }[] = [];
+  const headings: { ruleId: string; shown: number | undefined; rows: number }[] = [];
+  const tools: string[][] = [];
+  const notes: string[] = [];
+  const flowBlocks: { ruleId: string; shown: number; of: number | undefined; items: number }[] = [];
+  let flows = 0;
+  let omission: string | undefined;
+  let section = '';
+  for (const line of markdown.split('\n')) {
+    const rule = /^#### \[(mcify\/[a-z-]+)\]\(\S+\): [^(]*(?: \((\d+) shown\))?$/.exec(line);
+    const flowSummary = /^<summary>Source → sink flows \((\d+)(?: of (\d+))?\)<\/summary>$/.exec(line);
+    if (line.startsWith('### ')) section = line;
+    else if (rule !== null) headings.push({ ruleId: rule[1] ?? '', shown: rule[2] === undefined ? undefined : Number(rule[2]), rows: 0 });
+    else if (line.startsWith('> Left out')) omission = line;
+    else if (flowSummary !== null) flowBlocks.push({ ruleId: headings.at(-1)?.ruleId ?? '', shown: Number(flowSummary[1]), of: flowSummary[2] === undefined ? undefined : Number(flowSummary[2]), items: 0 });
+    else if (section === '### Findings' && /^\| (error|warning) \|/.test(line)) {
+      const heading = headings.at(-1);
+      const [severity = '', location = '', toolName = '', message = ''] = cellsOf(line).map(mdText);
+      rows.push({ ruleId: heading?.ruleId ?? '', severity, location, tool: toolName, message });
+      if (heading !== undefined) heading.rows += 1;
+    } else if (section === '### Findings' && line.startsWith('- <code>')) {
+      flows += 1;
+      const block = flowBlocks.at(-1);
+      if (block !== undefined) block.items += 1;
+    } else if (section === '### Tools' && line.startsWith('| ') && !line.startsWith('| tool |') && !line.startsWith('| --- |')) {
+      tools.push(cellsOf(line).map(mdText));
+    } else if (section === '### Notes' && line.startsWith('- ')) {
+      notes.push(line);
+    }
+  }
+  return { rows, headings, tools, notes, flows, flowBlocks, omission };
+}
+
+/** The numbers of the omission line: `left` of `of` for each kind of thing, undefined where it says nothing of that kind. */
+function leftOut(omission: string | undefined) {
+  const count = (pattern: RegExp) => {
+    const match = pattern.exec(omission ?? '');
+    return match === null ? undefined : { left: Number(match[1]), of: Number(match[2]) };
+  };
+  const bySeverity = /\d+ of \d+ findings? \(([^)]*)\)/.exec(omission ?? '')?.[1] ?? '';
+  return {
+    findings: count(/(\d+) of (\d+) findings? \(/),
+    errors: Number(/(\d+) errors?/.exec(bySeverity)?.[1] ?? 0),
+    warnings: Number(/(\d+) warnings?/.exec(bySeverity)?.[1] ?? 0),
+    flows: count(/(\d+) of (\d+) source → sink flows?/),
+    tools: count(/(\d+) of (\d+) tools? in the inventory/),
+    notes: count(/(\d+) of (\d+) notes?/),
+  };
+}
+
+/**
+ * Checks a cut Markdown report against the report it shows: within `budget`; cut between whole rows,
+ * tables and `<details>` blocks; headings count what they show; the omission line's numbers are
+ * exactly what is missing; a kind of thing is shown only when everything more important is; and every
+ * error is there with its rule and location when none was left out.
+ */
+function expectFaithfulCut(subject: Report, markdown: string, budget: number): ReturnType<typeof markdownParts> {
+  const whole = formatWhole(subject, context);
+  expect(crlfSize(markdown)).toBeLessThanOrEqual(budget);
+  // The heading and counts come first, whatever is cut.
+  expect(markdown.startsWith(whole.slice(0, whole.indexOf('\n\n### ')))).toBe(true);
+  // Every table row is a whole row of the whole report: the cut falls between rows.
+  const wholeLines = new Set(whole.split('\n'));
+  for (const line of markdown.split('\n')) if (line.startsWith('|')) expect(wholeLines.has(line), line.slice(0, 120)).toBe(true);
+  // <details> blocks open and close in turn, none left open.
+  const tags = [...markdown.matchAll(/<\/?details>/g)].map(([tag]) => tag);
+  expect(tags.join('')).toBe('<details></details>'.repeat(tags.length / 2));
+
+  const parts = markdownParts(markdown);
+  for (const row of parts.rows) {
+    const found = subject.findings.some((entry) => entry.ruleId === row.ruleId && entry.severity === row.severity && `${entry.file}:${entry.line}:${entry.column}` === row.location && entry.message === row.message);
+    expect(found, `${row.ruleId} ${row.location}`).toBe(true);
+  }
+  for (const heading of parts.headings) {
+    const total = subject.findings.filter((entry) => entry.ruleId === heading.ruleId).length;
+    expect(heading.shown ?? total, heading.ruleId).toBe(heading.rows);
+    if (heading.shown !== undefined) expect(heading.shown).toBeLessThan(total);
+  }
+  for (const block of parts.flowBlocks) {
+    const total = subject.findings.filter((entry) => entry.ruleId === block.ruleId && entry.flow.length > 0).length;
+    expect([block.shown, block.of ?? total], block.ruleId).toEqual([block.items, total]);
+    if (block.of !== undefined) expect(block.shown).toBeLessThan(total);
+  }
+
+  const errors = subject.findings.filter((entry) => entry.severity === 'error');
+  const hiddenErrors = errors.length - parts.rows.filter((row) => row.severity === 'error').length;
+  const hiddenWarnings = subject.findings.length - errors.length - parts.rows.filter((row) => row.severity === 'warning').length;
+  const flowsTotal = subject.findings.filter((entry) => entry.flow.length > 0).length;
+  const notesTotal = notesAfterInventory(subject).length;
+  const left = leftOut(parts.omission);
+  expect(left.findings).toEqual(hiddenErrors + hiddenWarnings === 0 ? undefined : { left: hiddenErrors + hiddenWarnings, of: subject.findings.length });
+  expect([left.errors, left.warnings]).toEqual([hiddenErrors, hiddenWarnings]);
+  expect(left.flows).toEqual(parts.flows === flowsTotal ? undefined : { left: flowsTotal - parts.flows, of: flowsTotal });
+  expect(left.tools).toEqual(parts.tools.length === subject.tools.length ? undefined : { left: subject.tools.length - parts.tools.length, of: subject.tools.length });
+  expect(left.notes).toEqual(parts.notes.length === notesTotal ? undefined : { left: notesTotal - parts.notes.length, of: notesTotal });
+  // The omission line is there exactly when something is missing, and says how to get everything.
+  expect(parts.omission === undefined).toBe(markdown === whole);
+  if (parts.omission !== undefined) {
+    expect(markdown.endsWith(parts.omission)).toBe(true);
+    for (const option of ['`--format sarif`', '`--format html`', '`--format json --output FILE`']) expect(parts.omission).toContain(option);
+  }
+
+  // In order: errors, warnings, notes, flows, tools with a problem, the other tools.
+  if (hiddenErrors > 0) expect(parts.rows.filter((row) => row.severity === 'warning')).toEqual([]);
+  if (hiddenErrors + hiddenWarnings > 0) expect(parts.notes).toEqual([]);
+  if (parts.notes.length < notesTotal) expect(parts.flows).toBe(0);
+  if (parts.flows < flowsTotal) expect(parts.tools).toEqual([]);
+  // A tool has a problem when it has no requireAuth, unscoped data access (⚠️) or findings.
+  const problem = (cells: readonly string[]) => cells[2] === '❌' || (cells[6] ?? '').endsWith('⚠️') || cells[7] !== '0';
+  const wholeTools = markdownParts(whole).tools;
+  if (parts.tools.filter(problem).length < wholeTools.filter(problem).length) expect(parts.tools.filter((cells) => !problem(cells))).toEqual([]);
+
+  if (hiddenErrors === 0) {
+    for (const entry of errors) expect(parts.rows.some((row) => row.ruleId === entry.ruleId && row.location === `${entry.file}:${entry.line}:${entry.column}`), key(entry)).toBe(true);
+  }
+  return parts;
+}
+
 describe('formatMarkdown', () => {
   it('has a verdict heading and summary counts', () => {
     const markdown = formatMarkdown(report, context);
@@ -355,7 +484,7 @@ describe('formatMarkdown', () => {
   });
 
   it('has one inventory row per tool with its auth, scope gates, fields and data access', () => {
-    const markdown = formatMarkdown(report, context);
+    const markdown = formatWhole(report, context);
     const rows = tableAfter(markdown, '### Tools').map(cellsOf);
     expect(rows).toHaveLength(report.tools.length);
     for (const [index, entry] of report.tools.entries()) {
@@ -374,7 +503,7 @@ describe('formatMarkdown', () => {
   });
 
   it('shows the known corpus tools as their source says', () => {
-    const rows = tableAfter(formatMarkdown(report, context), '### Tools').map((row) => cellsOf(row).map(mdText));
+    const rows = tableAfter(formatWhole(report, context), '### Tools').map((row) => cellsOf(row).map(mdText));
     const row = (name: string, file: string) => {
       const entry = report.tools.find((candidate) => candidate.name === name && candidate.file === file);
       const found = rows.find((cells) => cells[0] === name && cells[1] === `${file}:${entry?.line ?? 0}`);
@@ -393,7 +522,7 @@ describe('formatMarkdown', () => {
   });
 
   it('counts the findings of each tool in its row', () => {
-    const rows = tableAfter(formatMarkdown(report, context), '### Tools').map((row) => cellsOf(row).map(mdText));
+    const rows = tableAfter(formatWhole(report, context), '### Tools').map((row) => cellsOf(row).map(mdText));
     for (const [index, entry] of report.tools.entries()) {
       // Only tools whose name is unique in their file: the others share findings by position.
       if (report.tools.filter((other) => other.name === entry.name && other.file === entry.file).length > 1) continue;
@@ -403,8 +532,9 @@ describe('formatMarkdown', () => {
   });
 
   it('lists every finding under its rule, with the rule linked to its documentation', () => {
-    const markdown = formatMarkdown(report, context);
-    const sections = markdown.split('\n#### ').slice(1);
+    const markdown = formatWhole(report, context);
+    // The findings come before the inventory now: the last rule's section ends where the tools begin.
+    const sections = markdown.slice(0, markdown.indexOf('\n### Tools')).split('\n#### ').slice(1);
     const rows: string[] = [];
     for (const section of sections) {
       const match = /^\[(mcify\/[a-z-]+)\]\((\S+)\)/.exec(section);
@@ -421,8 +551,13 @@ describe('formatMarkdown', () => {
   });
 
   it('folds the flows of each rule into a <details> block', () => {
-    const markdown = formatMarkdown(report, context);
-    const details = markdown.split('<details>').slice(1).map((block) => block.slice(0, block.indexOf('</details>')));
+    const markdown = formatWhole(report, context);
+    // The inventory is folded too: only the flows' blocks count here.
+    const details = markdown
+      .split('<details>')
+      .slice(1)
+      .map((block) => block.slice(0, block.indexOf('</details>')))
+      .filter((block) => block.startsWith('\n<summary>Source → sink flows ('));
     expect(details.length).toBe(new Set(report.findings.filter((entry) => entry.flow.length > 0).map((entry) => entry.ruleId)).size);
     const text = details.map(mdText).join('\n');
     for (const entry of report.findings) {
@@ -463,6 +598,108 @@ describe('formatMarkdown', () => {
     const findingRows = markdown.split('\n').filter((line) => line.startsWith('| error |'));
     expect(findingRows).toHaveLength(1);
     expect(cellsOf(findingRows[0] ?? '').map(mdText)).toEqual(['error', 'src/tools.ts:1:1', hostile, hostile]);
+  });
+  it('fits the whole corpus in a GitHub comment, and says in exact numbers what it left out', () => {
+    // The corpus is far too big for one comment: this is a real cut.
+    expect(crlfSize(formatWhole(report, context))).toBeGreaterThan(2 * markdownCommentLimit);
+    expect(markdownCommentBudget).toBeLessThan(markdownCommentLimit);
+    const markdown = formatMarkdown(report, context);
+    const parts = expectFaithfulCut(report, markdown, markdownCommentBudget);
+    expect(parts.omission).toBeDefined();
+    // The comment is mostly findings, and every rule with errors shows some.
+    expect(parts.rows.length).toBeGreaterThan(report.findings.length / 2);
+    const errorRules = new Set(report.findings.filter((entry) => entry.severity === 'error').map((entry) => entry.ruleId));
+    expect(new Set(parts.rows.filter((row) => row.severity === 'error').map((row) => row.ruleId))).toEqual(errorRules);
+  });
+
+  it('shows every error, then the warnings, before any tool of the inventory', () => {
+    // The corpus with fewer errors: they fit, the inventory does not.
+    const errors = report.findings.filter((entry) => entry.severity === 'error');
+    const subject = createReport({
+      version: '0.0.0-test',
+      files: report.summary.files,
+      tools: report.tools,
+      notes: report.notes,
+      findings: [...errors.slice(0, 60), ...report.findings.filter((entry) => entry.severity === 'warning')],
+    });
+    const parts = expectFaithfulCut(subject, formatMarkdown(subject, context), markdownCommentBudget);
+    const left = leftOut(parts.omission);
+    expect([left.findings, left.errors, left.warnings]).toEqual([undefined, 0, 0]);
+    expect(left.tools?.left).toBeGreaterThan(0);
+    expect(parts.tools.length).toBeGreaterThan(0);
+    // The inventory stays folded, and its summary says how much of it is there.
+    expect(formatMarkdown(subject, context)).toContain(`<summary>Inventory: ${parts.tools.length} of ${subject.tools.length} tools</summary>`);
+  });
+
+  it('cuts at any budget between whole rows, tables and <details> blocks', () => {
+    const whole = formatWhole(report, context);
+    const errorRules = [...new Set(report.findings.filter((entry) => entry.severity === 'error').map((entry) => entry.ruleId))];
+    for (const budget of [1_500, 4_000, 12_000, 30_000, 90_000, 150_000, crlfSize(whole) - 1]) {
+      const markdown = markdownFormatter(budget)(report, context);
+      expect(markdown.length, String(budget)).toBeLessThan(whole.length);
+      const parts = expectFaithfulCut(report, markdown, budget);
+      // Each rule gives its errors in turn: with room for a few rows each, every rule shows some.
+      if (budget >= 12_000) expect(errorRules.filter((ruleId) => !parts.rows.some((row) => row.ruleId === ruleId)), String(budget)).toEqual([]);
+    }
+    expect(markdownFormatter(crlfSize(whole))(report, context)).toBe(whole);
+  });
+
+  it('leaves a report that fits as it is: nothing left out, no omission line', () => {
+    const small = handMade({
+      tools: [tool({}), tool({ name: 'orders_get', line: 9, requiresAuth: false })],
+      findings: [
+        finding({}),
+        finding({ line: 12, tool: 'orders_get', flow: [{ file: 'src/tools.ts', line: 10, column: 3, message: 'input.orderId' }] }),
+        finding({ ruleId: 'mcify/require-auth', severity: 'warning', line: 9, tool: 'orders_get', message: 'orders_get has no requireAuth.' }),
+      ],
+      notes: [{ message: 'Cannot resolve "pg".', file: 'src/tools.ts' }],
+    });
+    const markdown = formatMarkdown(small, sources({}));
+    expect(markdown).toBe(formatWhole(small, sources({})));
+    expect(markdown).not.toContain('Left out');
+    expect(markdown).not.toContain(' shown)');
+    expect(markdown).toContain('<summary>Inventory: 2 tools</summary>');
+    expect(markdown).toContain('<summary>Source → sink flows (1)</summary>');
+    const parts = markdownParts(markdown);
+    expect(parts.rows.map((row) => `${row.ruleId} ${row.severity} ${row.location}`)).toEqual(['mcify/require-auth warning src/tools.ts:9:1', 'mcify/scoped-queries error src/tools.ts:1:1', 'mcify/scoped-queries error src/tools.ts:12:1']);
+    expect([parts.tools.length, parts.notes.length, parts.flows]).toEqual([2, 1, 1]);
+    // The findings come before the inventory, which is folded.
+    expect(markdown.indexOf('### Findings')).toBeLessThan(markdown.indexOf('### Tools\n\n<details>'));
+  });
+
+  it('does not let one huge error push the other errors out, nor a warning take its place', () => {
+    const subject = handMade({
+      tools: [tool({})],
+      findings: [
+        finding({ file: 'a.ts', message: 'x'.repeat(2 * markdownCommentLimit) }),
+        ...[2, 3, 4].map((line) => finding({ line })),
+        finding({ ruleId: 'mcify/require-auth', severity: 'warning', line: 5 }),
+      ],
+    });
+    const markdown = formatMarkdown(subject, sources({}));
+    expect(crlfSize(markdown)).toBeLessThanOrEqual(markdownCommentBudget);
+    const parts = markdownParts(markdown);
+    expect(parts.rows.map((row) => `${row.severity} ${row.location}`)).toEqual(['error src/tools.ts:2:1', 'error src/tools.ts:3:1', 'error src/tools.ts:4:1']);
+    expect(parts.headings).toEqual([{ ruleId: 'mcify/scoped-queries', shown: 3, rows: 3 }]);
+    expect(parts.tools).toEqual([]);
+    expect(leftOut(parts.omission)).toMatchObject({ findings: { left: 2, of: 5 }, errors: 1, warnings: 1, tools: { left: 1, of: 1 } });
+  });
+
+  it('mentions nobody: an @name from the analysed code cannot notify a GitHub user or team', () => {
+    const markdown = formatMarkdown(
+      handMade({
+        tools: [tool({ name: '@octocat', identityFields: ['@org/team'], file: '@scope/tools.ts' })],
+        findings: [finding({ message: 'cc @octocat and @github/security, mail a@b.co', tool: '@octocat', file: '@scope/tools.ts', flow: [{ file: '@scope/tools.ts', line: 1, column: 1, message: '@here' }] })],
+        notes: [{ message: '@admins: look', file: '@scope/tools.ts' }, { message: '@everyone' }],
+      }),
+      sources({}),
+    );
+    // GitHub's mention pattern: an @ then a letter or digit (a ZWJ between them is neither).
+    expect(markdown).not.toMatch(/@[a-z0-9]/i);
+    expect(markdown).toContain('@\u200docto');
+    // The text still reads the same.
+    const row = markdown.split('\n').find((line) => line.startsWith('| error |')) ?? '';
+    expect(cellsOf(row).map((cell) => mdText(cell).replace(/\u200d/g, ''))).toEqual(['error', '@scope/tools.ts:1:1', '@octocat', 'cc @octocat and @github/security, mail a@b.co']);
   });
 });
 

@@ -89,7 +89,7 @@ function readTsconfig(file: string, within: readonly string[] | undefined, seen:
   }
   for (const diagnostic of parsed.errors) {
     // "No inputs were found" is said below in plainer words.
-    if (diagnostic.code !== 18003) notes.push({ file: absolute, message: `tsconfig: ${diagnosticText(diagnostic)}` });
+    if (diagnostic.code !== 18003) notes.push({ file: absolute, message: diagnosticText(diagnostic) });
   }
   const projects: Project[] = [];
   const files = parsed.fileNames.filter((name) => !declarationFile.test(name) && (within === undefined || within.some((path) => isWithin(name, path))));
@@ -194,7 +194,7 @@ export function buildProgram(project: Project): { program: ts.Program; notes: Pr
   if (project.tsconfig !== undefined) {
     const file = project.tsconfig;
     for (const diagnostic of [...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics()]) {
-      notes.push({ file, message: `tsconfig: ${diagnosticText(diagnostic)}` });
+      notes.push({ file, message: diagnosticText(diagnostic) });
     }
   }
   notes.push(...unresolvedImports(program, project.files));

@@ -163,11 +163,14 @@ function stepRegion(step: ReportFlowStep, lineOf: (file: string, line: number) =
 }
 
 function codeFlowOf(finding: ReportFinding, lineOf: (file: string, line: number) => string | undefined): NonNullable<Result['codeFlows']> {
-  const steps = finding.flow.map((step) => ({
+  // The path ends where the finding is reported, so a viewer walks from the source to the sink. When the
+  // flow's own last step is the sink, it takes the finding's region instead of repeating the location.
+  const sink = finding.flow.at(-1);
+  const endsAtFinding = sink?.file === finding.file && sink.line === finding.line && sink.column === finding.column;
+  const steps = (endsAtFinding ? finding.flow.slice(0, -1) : finding.flow).map((step) => ({
     location: { physicalLocation: { artifactLocation: artifact(step.file), region: stepRegion(step, lineOf) }, message: { text: messageText(step.message) } },
   }));
-  // The path ends where the finding is reported, so a viewer walks from the source to the sink.
-  const last = { location: { physicalLocation: findingLocation(finding), message: { text: messageText(finding.message) } } };
+  const last = { location: { physicalLocation: findingLocation(finding), message: { text: messageText(endsAtFinding ? sink.message : finding.message) } } };
   return [{ threadFlows: [{ locations: [...steps, last] }] }];
 }
 
