@@ -13,6 +13,7 @@ import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeProgram, ruleDocsUrl, ruleIds, rules, type Finding, type RuleId } from '@mcify-audit/analyzer';
 import { corpusCases, repoRoot } from '../../analyzer/test/corpus-cases.js';
+import { scanCompilerOptions } from '../src/project/projects.js';
 import { fingerprintKey } from '../src/report/fingerprint.js';
 import { formatSarif } from '../src/report/format-sarif.js';
 import { createReport, reportFinding, reportNote, reportTool, type FormatContext, type Report } from '../src/report/report.js';
@@ -72,18 +73,8 @@ interface SarifLog {
 
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-/** As in the analyzer's corpus test: a program over plain files, JavaScript included. */
-const compilerOptions: ts.CompilerOptions = {
-  allowJs: true,
-  checkJs: false,
-  noEmit: true,
-  strict: true,
-  target: ts.ScriptTarget.ES2022,
-  module: ts.ModuleKind.ESNext,
-  moduleResolution: ts.ModuleResolutionKind.Bundler,
-  skipLibCheck: true,
-  types: [],
-};
+/** The options the CLI gives a directory without a tsconfig. */
+const compilerOptions = scanCompilerOptions;
 
 interface Analysis {
   readonly findings: readonly Finding[];

@@ -8,6 +8,7 @@ import { formatHtml } from '../src/report/format-html.js';
 import { formatMarkdown, markdownCommentBudget, markdownCommentLimit, markdownFormatter } from '../src/report/format-markdown.js';
 import { formatText } from '../src/report/format-text.js';
 import { notesAfterInventory } from '../src/report/inventory-summary.js';
+import { scanCompilerOptions } from '../src/project/projects.js';
 import { createReport, reportFinding, reportNote, reportTool, type FormatContext, type Report, type ReportFinding, type ReportTool } from '../src/report/report.js';
 
 // --- The real report: the whole lint corpus as one program, as `mcify-audit fixtures/lint` would see it.
@@ -18,17 +19,7 @@ let source: (file: string) => string[];
 
 beforeAll(() => {
   const files = corpusCases().flatMap((corpusCase) => corpusCase.files);
-  const program = ts.createProgram(files, {
-    allowJs: true,
-    checkJs: false,
-    noEmit: true,
-    strict: true,
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.ESNext,
-    moduleResolution: ts.ModuleResolutionKind.Bundler,
-    skipLibCheck: true,
-    types: [],
-  });
+  const program = ts.createProgram(files, scanCompilerOptions);
   const result = analyzeProgram(program, {}, files);
   report = createReport({
     version: '0.0.0-test',

@@ -11,6 +11,7 @@ import { z as z4 } from 'zod/v4';
 import { loadConfig, type LoadedConfig } from '../src/load-config.js';
 import { reportFinding, reportTool, type ReportFinding, type ReportTool } from '../src/report/report.js';
 import { checkRuntimeSchemas, type RuntimeCheckResult, type StaticInputFinding } from '../src/runtime-check/runtime-schema-check.js';
+import { scanCompilerOptions } from '../src/project/projects.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const configFile = fileURLToPath(new URL('fixtures/runtime-schemas/mcify.config.ts', import.meta.url));
@@ -18,18 +19,8 @@ const configPath = 'packages/cli/test/fixtures/runtime-schemas/mcify.config.ts';
 const identity = 'mcify/no-identity-in-input';
 const credential = 'mcify/no-credential-in-input';
 
-/** As packages/analyzer/test/corpus.test.ts builds its program. */
-const compilerOptions: ts.CompilerOptions = {
-  allowJs: true,
-  checkJs: false,
-  noEmit: true,
-  strict: true,
-  target: ts.ScriptTarget.ES2022,
-  module: ts.ModuleKind.ESNext,
-  moduleResolution: ts.ModuleResolutionKind.Bundler,
-  skipLibCheck: true,
-  types: [],
-};
+/** The options the CLI gives a directory without a tsconfig. */
+const compilerOptions = scanCompilerOptions;
 
 /** The 1-based line of the fixture that contains `text` (exactly one must). */
 function fixtureLine(text: string): number {
