@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { McifyConfigError } from '@mcify/core';
 import { BootError } from '@mcify-audit/harness';
 import { parseServeArgs, serve, serveUsage } from './commands/serve.js';
@@ -45,6 +47,9 @@ export async function runCli(args: readonly string[], io: CommandIo, cwd: string
       case 'fuzz':
         throw new UsageError('"fuzz" is not part of this release yet; the static report and "serve" are.');
       default: {
+        if (command !== undefined && /^[a-z][a-z-]*$/.test(command) && !existsSync(resolve(cwd, command))) {
+          throw new UsageError(`unknown command "${command}": the commands are serve and fuzz; any other argument is a PATH to audit, and there is no ${command} here.`);
+        }
         // The analysis needs TypeScript's compiler API: check it before anything imports the analyzer.
         await assertCompilerApi(analyzerEntry());
         const { audit, parseAuditArgs } = await import('./commands/audit.js');

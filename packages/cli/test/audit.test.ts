@@ -105,7 +105,6 @@ describe('mcify-audit on the fixture servers', () => {
     const report = jsonReport(result);
     const found = report.findings.map((finding) => `${finding.ruleId} ${finding.tool ?? '-'} ${finding.file}`);
     expect([...new Set(found)].sort()).toEqual([...new Set(expected)].sort());
-    expect((await run(['fixtures/servers/orders-vulnerable', '--format', 'json'])).code).toBe(1);
   }, 180_000);
 
   it.each(['orders', 'ledger-sessions'])('finds nothing in %s, and lists its tools', async (server) => {
@@ -377,7 +376,7 @@ describe('--load (the runtime schema check)', () => {
       const result = await run(['src', '--load', 'mcify.config.ts', '--format', 'json'], { cwd: project.root });
       const report = jsonReport(result);
       expect(brief(report)).toEqual(['mcify/no-identity-in-input orders_list src/server.ts:13']);
-      expect(report.notes.map((note) => note.message).join('\n')).toMatch(/--load: .*mcify\.config\.ts failed to load: the database is not configured\. The runtime schema check was skipped\./);
+      expect(report.notes).toContainEqual({ file: 'mcify.config.ts', message: '--load: mcify.config.ts failed to load: the database is not configured. The runtime schema check was skipped.' });
       expect(result.code).toBe(1);
     } finally {
       project.remove();

@@ -316,14 +316,18 @@ describe('formatSarif on the labelled corpus', () => {
     }
   });
 
-  it('fingerprints every result uniquely, and identically when the corpus is analysed again', () => {
+  it('fingerprints every result uniquely, and identically when files are analysed again', () => {
     const prints = run.results.map((result) => result.partialFingerprints[fingerprintKey]);
     expect(prints.every((print) => typeof print === 'string' && /^[0-9a-f]{32}$/.test(print))).toBe(true);
     expect(new Set(prints).size).toBe(run.results.length);
-    const again = formatSarif(analyze(files, repoRoot).report, contextFor(repoRoot));
-    expect(runOf(again).results.map((result) => result.partialFingerprints[fingerprintKey])).toEqual(prints);
-    // The whole log is deterministic, not only the fingerprints.
-    expect(again).toBe(sarif);
+    // A fresh analysis of part of the corpus (fingerprints depend on the file only, not on the program).
+    const mixed = 'fixtures/lint/mixed/';
+    const again = runOf(formatSarif(analyze(files.filter((file) => relative(repoRoot, file).split('\\').join('/').startsWith(mixed)), repoRoot).report, contextFor(repoRoot)));
+    const before = run.results.filter((result) => firstLocation(result).artifactLocation.uri.startsWith(mixed));
+    expect(before.length).toBeGreaterThan(10);
+    expect(again.results.map((result) => result.partialFingerprints[fingerprintKey])).toEqual(before.map((result) => result.partialFingerprints[fingerprintKey]));
+    // Formatting is deterministic too: the same report gives the same log, byte for byte.
+    expect(formatSarif(corpus.report, contextFor(repoRoot))).toBe(sarif);
   }, 180_000);
 });
 

@@ -12,7 +12,7 @@ import { formatJson } from '../report/format-json.js';
 import { formatMarkdown } from '../report/format-markdown.js';
 import { formatSarif } from '../report/format-sarif.js';
 import { formatText } from '../report/format-text.js';
-import { createReport, reportFinding, reportNote, reportTool, type Formatter, type Report, type ReportFinding, type ReportNote, type ReportTool } from '../report/report.js';
+import { createReport, reportFinding, reportNote, reportPath, reportTool, type Formatter, type Report, type ReportFinding, type ReportNote, type ReportTool } from '../report/report.js';
 import { checkRuntimeSchemas } from '../runtime-check/runtime-schema-check.js';
 import { UsageError } from '../usage-error.js';
 import { cliVersion } from '../version.js';
@@ -140,11 +140,14 @@ export async function buildAuditReport(options: AuditOptions, io: CommandIo, cwd
 /** `--load`: runs the config and checks the schemas it builds; a config that fails to load is a note. */
 async function runtimeCheck(config: string, staticFindings: readonly ReportFinding[], staticTools: readonly ReportTool[], cwd: string) {
   let loaded;
+  const file = resolve(cwd, config);
   try {
-    loaded = await loadConfig(resolve(cwd, config));
+    loaded = await loadConfig(file);
   } catch (error) {
     if (!(error instanceof ConfigLoadError)) throw error;
-    return { findings: [], tools: [...staticTools], notes: [{ message: `--load: ${error.message} The runtime schema check was skipped.` }] };
+    // Paths in reports are relative to the working directory; the message is one sentence of its own.
+    const reason = error.message.replaceAll(file, reportPath(file, cwd)).replace(/[.\s]*$/, '.');
+    return { findings: [], tools: [...staticTools], notes: [{ message: `--load: ${reason} The runtime schema check was skipped.`, file: reportPath(file, cwd) }] };
   }
   return checkRuntimeSchemas(loaded, optionsNear(dirname(loaded.file)).resolved, { cwd, staticFindings, staticTools });
 }

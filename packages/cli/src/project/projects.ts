@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { isBuiltin } from 'node:module';
+import { createRequire, isBuiltin } from 'node:module';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { ts } from '@mcify-audit/analyzer';
 import { UsageError } from '../usage-error.js';
@@ -36,9 +36,22 @@ export const scanCompilerOptions: ts.CompilerOptions = {
   resolveJsonModule: true,
   jsx: ts.JsxEmit.Preserve,
   skipLibCheck: true,
-  // Every @types package in reach (TypeScript 6 includes none by default), so `node:` imports resolve.
-  types: ['*'],
+  types: [],
 };
+
+/**
+ * The scan options for sources in `directory`: with Node's types when `@types/node` is in reach, so
+ * `node:` imports resolve (TypeScript 6 includes no @types package by default; all of them would cost
+ * seconds on large dependency trees).
+ */
+export function scanOptionsFor(directory: string): ts.CompilerOptions {
+  try {
+    createRequire(join(directory, 'package.json')).resolve('@types/node/package.json');
+    return { ...scanCompilerOptions, types: ['node'] };
+  } catch {
+    return scanCompilerOptions;
+  }
+}
 
 const sourceExtension = /\.(ts|tsx|mts|cts|js|mjs)$/;
 const declarationFile = /\.d\.(ts|mts|cts)$|\.d\.[^.]+\.ts$/;
@@ -85,7 +98,7 @@ function readTsconfig(file: string, within: readonly string[] | undefined, seen:
     notes.push({ file: absolute, message: `TypeScript could not read this tsconfig (${unrecoverable === undefined ? 'unknown error' : diagnosticText(unrecoverable)}); its folder is scanned for sources instead.` });
     const directory = dirname(absolute);
     const files = scanDirectory(directory);
-    return [{ tsconfig: undefined, rootNames: files, options: scanCompilerOptions, projectReferences: undefined, files, optionsDirectory: directory }];
+    return [{ tsconfig: undefined, rootNames: files, options: scanOptionsFor(directory), projectReferences: undefined, files, optionsDirectory: directory }];
   }
   for (const diagnostic of parsed.errors) {
     // "No inputs were found" is said below in plainer words.
@@ -175,7 +188,7 @@ export function resolveProjects(paths: readonly string[], tsconfig: string | und
   if (loose.length > 0) {
     const unique = [...new Set(loose)];
     const first = absolutePaths.find((path) => statSync(path).isDirectory()) ?? dirname(unique[0] ?? cwd);
-    projects.push({ tsconfig: undefined, rootNames: unique, options: scanCompilerOptions, projectReferences: undefined, files: unique, optionsDirectory: first });
+    projects.push({ tsconfig: undefined, rootNames: unique, options: scanOptionsFor(first), projectReferences: undefined, files: unique, optionsDirectory: first });
   }
   return { projects, notes };
 }
