@@ -12,10 +12,11 @@ import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { analyzerVsTsc } from './analyzer-vs-tsc.js';
 import { authOverhead } from './auth-overhead.js';
+import { reportVsTsc } from './report-vs-tsc.js';
 import type { BenchContext, Benchmark, BenchmarkReport, Table } from './benchmark.js';
 
 /** Every benchmark, in run order. A new benchmark is a module plus one entry here. */
-const benchmarks: readonly Benchmark[] = [authOverhead, analyzerVsTsc];
+const benchmarks: readonly Benchmark[] = [authOverhead, analyzerVsTsc, reportVsTsc];
 
 const DEFAULT_DURATION_SEC = 5;
 const resultsDir = fileURLToPath(new URL('../../.bench-results/', import.meta.url));
