@@ -1,5 +1,5 @@
 import { relative, sep } from 'node:path';
-import type { AnalysisNote, Finding, ToolInventoryEntry } from '@mcify-audit/analyzer';
+import type { AnalysisNote, Finding, InventorySink, ToolInventoryEntry } from '@mcify-audit/analyzer';
 import type { Confidence, RuleId, Severity } from '@mcify-audit/analyzer';
 
 /** One step of a finding's source→sink path. */
@@ -27,28 +27,11 @@ export interface ReportFinding {
   readonly flow: readonly ReportFlowStep[];
 }
 
-/** A data-access or upstream call of a tool's handler. */
-export interface ReportSink {
-  readonly family: string;
-  readonly label: string;
-  readonly file: string;
-  readonly line: number;
-  readonly scoped: boolean;
-}
+/** A data-access or upstream call of a tool's handler: the analyzer's shape, `file` relative to the working directory. */
+export type ReportSink = InventorySink;
 
-/** A tool (or resource, prompt) in the inventory. */
-export interface ReportTool {
-  readonly name: string | null;
-  readonly kind: 'tool' | 'resource' | 'prompt';
-  readonly file: string;
-  readonly line: number;
-  readonly requiresAuth: boolean;
-  readonly scopeGates: readonly string[];
-  readonly inputFields: readonly string[];
-  readonly identityFields: readonly string[];
-  readonly credentialFields: readonly string[];
-  readonly sinks: readonly ReportSink[];
-}
+/** A tool (or resource, prompt) in the inventory: the analyzer's shape, paths relative to the working directory. */
+export type ReportTool = ToolInventoryEntry;
 
 /** Something the reader should know that is not a finding. */
 export interface ReportNote {
