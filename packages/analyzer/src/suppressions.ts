@@ -1,4 +1,4 @@
-import type ts from 'typescript';
+import ts from 'typescript';
 import type { AnalysisNote } from './analyze.js';
 import { isRuleId, type RuleId } from './rules.js';
 
@@ -76,17 +76,24 @@ export class Suppressions {
   }
 }
 
-/** The suppression comments of a file, by 1-based line. Only whole-line `//` comments count. */
+/** The suppression comments of a file, by 1-based line. Only whole-line `//` comments count, not text in strings. */
 function parseSuppressions(sourceFile: ts.SourceFile): Map<number, Suppression> {
   const found = new Map<number, Suppression>();
   const text = sourceFile.text;
   if (!text.includes('mcify-audit-ignore') && !text.includes('eslint-disable-next-line')) return found;
+  let lineStart = 0;
+  const inString = stringRanges(sourceFile);
   text.split('\n').forEach((raw, index) => {
+    const start = lineStart;
+    lineStart += raw.length + 1;
     const line = raw.trim();
     const ignore = ignorePattern.exec(line);
     const eslint = ignore === null ? eslintPattern.exec(line) : null;
     const match = ignore ?? eslint;
     if (match === null) return;
+    // Source code quoted in a template or string (a test's fixture, say) holds no comments.
+    const at = start + raw.indexOf('//');
+    if (inString().some(([from, to]) => at > from && at < to)) return;
     const reason = match[2]?.trim();
     found.set(index + 1, {
       kind: ignore === null ? 'eslint-disable-next-line' : 'mcify-audit-ignore',
@@ -97,4 +104,24 @@ function parseSuppressions(sourceFile: ts.SourceFile): Map<number, Suppression> 
     });
   });
   return found;
+}
+
+/** The ranges of string and template literals in a file, computed when first asked for. */
+function stringRanges(sourceFile: ts.SourceFile): () => readonly (readonly [number, number])[] {
+  let ranges: [number, number][] | undefined;
+  return () => {
+    if (ranges === undefined) {
+      const found: [number, number][] = [];
+      const visit = (node: ts.Node): void => {
+        if (ts.isStringLiteralLike(node) || ts.isTemplateExpression(node)) {
+          found.push([node.getStart(sourceFile), node.getEnd()]);
+          return;
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(sourceFile);
+      ranges = found;
+    }
+    return ranges;
+  };
 }
