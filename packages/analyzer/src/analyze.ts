@@ -15,7 +15,7 @@ import type { HandlerFlow } from './flow/handler-flow.js';
 import type { Finding, FlowLocation, SourceLocation } from './finding.js';
 import { resolveOptions, type AnalyzerOptions, type ResolvedOptions } from './options.js';
 import { rules, type RuleId } from './rules.js';
-import { inputFields } from './schema/input-fields.js';
+import { inputFields, type InputField } from './schema/input-fields.js';
 import { Suppressions } from './suppressions.js';
 
 /** How a front end wants results. */
@@ -152,7 +152,17 @@ function run(sourceFiles: readonly ts.SourceFile[], options: ResolvedOptions, ch
     const unauthenticated = owners.every((config) => config.auth.kind === 'none' || config.auth.kind === 'absent');
     return !unauthenticated || flowOf(tool).readsAuth;
   };
-  const context = { options, checker, discovery, flowOf, multiUser, report: (draft: DraftFinding) => drafts.push(draft) };
+  // Both input-field rules and the inventory read a tool's fields: resolve them from the schema once.
+  const fields = new Map<ToolFacts, readonly InputField[]>();
+  const inputFieldsOf = (tool: ToolFacts): readonly InputField[] => {
+    let found = fields.get(tool);
+    if (found === undefined) {
+      found = inputFields(tool.input, checker);
+      fields.set(tool, found);
+    }
+    return found;
+  };
+  const context = { options, checker, discovery, flowOf, inputFieldsOf, multiUser, report: (draft: DraftFinding) => drafts.push(draft) };
 
   const tools = files.flatMap((file) => file.tools);
   tools.forEach((tool, index) => {
@@ -168,7 +178,7 @@ function run(sourceFiles: readonly ts.SourceFile[], options: ResolvedOptions, ch
   const suppressions = new Suppressions(settings.eslintDirectives ?? true);
   const findings = finalise(drafts, options, suppressions);
   notes.push(...suppressions.notes(sourceFiles));
-  return { findings, tools: tools.map((tool) => inventoryEntry(tool, flowOf, checker, options)), notes };
+  return { findings, tools: tools.map((tool) => inventoryEntry(tool, flowOf, inputFieldsOf, options)), notes };
 }
 
 /** Runs one check; a failure becomes a note, never an exception. */
@@ -225,9 +235,9 @@ function finalise(drafts: readonly DraftFinding[], options: ResolvedOptions, sup
   return findings.sort((a, b) => a.location.file.localeCompare(b.location.file) || a.location.line - b.location.line || a.location.column - b.location.column);
 }
 
-function inventoryEntry(tool: ToolFacts, flowOf: (tool: ToolFacts) => HandlerFlow, checker: ts.TypeChecker | undefined, options: ResolvedOptions): ToolInventoryEntry {
+function inventoryEntry(tool: ToolFacts, flowOf: (tool: ToolFacts) => HandlerFlow, inputFieldsOf: (tool: ToolFacts) => readonly InputField[], options: ResolvedOptions): ToolInventoryEntry {
   const flow = flowOf(tool);
-  const fields = inputFields(tool.input, checker).map((field) => field.path);
+  const fields = inputFieldsOf(tool).map((field) => field.path);
   const flagged = (ruleId: RuleId) =>
     tool.kind === 'resource' ? [] : fields.filter((path) => inputFieldFindings(path, '', options).some((found) => found.ruleId === ruleId)).map((path) => path.join('.'));
   const { middlewares, guards } = scopeGatesOf(tool, flow);

@@ -7,6 +7,7 @@ import { scopedQueries } from '../src/checks/scoped-queries.js';
 import { Discovery } from '../src/discovery/discover.js';
 import { createHandlerAnalyzer } from '../src/flow/analyze-handler.js';
 import { resolveOptions } from '../src/options.js';
+import { inputFields } from '../src/schema/input-fields.js';
 import { virtualSourceFile } from './virtual-program.js';
 
 /** Runs one check over every tool of a file; findings as `rule tool:line`. */
@@ -20,6 +21,7 @@ function run(check: ToolCheck, text: string, multiUser = true): string[] {
     checker: undefined,
     discovery,
     flowOf: createHandlerAnalyzer({ options, checker: undefined }),
+    inputFieldsOf: (tool) => inputFields(tool.input, undefined),
     multiUser: () => multiUser,
     report: (draft) => drafts.push(draft),
   };

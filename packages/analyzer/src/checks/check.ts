@@ -3,6 +3,7 @@ import type { ConfigFacts, ToolFacts } from '../discovery/facts.js';
 import type { Discovery } from '../discovery/discover.js';
 import type { FlowStep, HandlerFlow } from '../flow/handler-flow.js';
 import type { ResolvedOptions } from '../options.js';
+import type { InputField } from '../schema/input-fields.js';
 import type { Confidence, RuleId } from '../rules.js';
 
 /** A finding before it is located, suppressed and given its severity. */
@@ -28,6 +29,8 @@ export interface CheckContext {
   readonly discovery: Discovery;
   /** The dataflow summary of a definition's handler, computed once. */
   readonly flowOf: (tool: ToolFacts) => HandlerFlow;
+  /** The property paths of a definition's input schema, computed once. */
+  readonly inputFieldsOf: (tool: ToolFacts) => readonly InputField[];
   /** Whether the definition belongs to a multi-user server (some auth, or a handler reading `ctx.auth`). */
   readonly multiUser: (tool: ToolFacts) => boolean;
   readonly report: (finding: DraftFinding) => void;

@@ -3,7 +3,6 @@ import type { ToolFacts } from '../discovery/facts.js';
 import { isCredentialName, isIdentityName } from '../names.js';
 import type { ResolvedOptions } from '../options.js';
 import type { RuleId } from '../rules.js';
-import { inputFields } from '../schema/input-fields.js';
 import type { CheckContext, ToolCheck } from './check.js';
 
 /** The input-field rules: which names each flags, and what it says. */
@@ -39,7 +38,7 @@ export function inputFieldFindings(path: readonly string[], tool: string, option
 function inputNameRule(ruleId: RuleId): ToolCheck {
   return (tool: ToolFacts, context: CheckContext) => {
     if (tool.kind === 'resource') return;
-    for (const field of inputFields(tool.input, context.checker)) {
+    for (const field of context.inputFieldsOf(tool)) {
       const found = inputFieldFindings(field.path, tool.names[0] ?? 'this tool', context.options).find((candidate) => candidate.ruleId === ruleId);
       if (found === undefined) continue;
       const path = field.path.join('.');
