@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { McifyConfigError } from '@mcify/core';
+import { McifyConfigError } from '@mcify-audit/reference-core';
 import { BootError } from '@mcify-audit/harness';
 import { parseServeArgs, serve, serveUsage } from './commands/serve.js';
 import type { CommandIo } from './io.js';

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { McifyConfig } from '@mcify/core';
+import type { McifyConfig } from '@mcify-audit/reference-core';
 import { auditHookSchema, type AuditHook } from '@mcify-audit/harness';
 import { z } from 'zod';
 

@@ -8,8 +8,8 @@ import {
   type Logger,
   type LoggerOptions,
   type McifyConfig,
-} from '@mcify/core';
-import { authGateOf } from '@mcify/core/middleware';
+} from '@mcify-audit/reference-core';
+import { authGateOf } from '@mcify-audit/reference-core/middleware';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import {
   CallToolRequestSchema,

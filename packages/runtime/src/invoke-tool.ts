@@ -1,4 +1,4 @@
-import { ToolError, type AnyTool, type HandlerContext } from '@mcify/core';
+import { ToolError, type AnyTool, type HandlerContext } from '@mcify-audit/reference-core';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 
 /** A tool error answer: `isError: true` with one text block. */

@@ -1,4 +1,4 @@
-import type { AnyTool, HandlerContext, McifyConfig } from '@mcify/core';
+import type { AnyTool, HandlerContext, McifyConfig } from '@mcify-audit/reference-core';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { isLoopbackHostname, type McifyConfig } from '@mcify/core';
+import { isLoopbackHostname, type McifyConfig } from '@mcify-audit/reference-core';
 import { getRequestListener } from '@hono/node-server';
 import { createHttpHandler, type HttpHandlerOptions } from './http-handler.js';
 

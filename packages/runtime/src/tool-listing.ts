@@ -1,4 +1,4 @@
-import { McifyConfigError, type AnyTool, type OutputSchema } from '@mcify/core';
+import { McifyConfigError, type AnyTool, type OutputSchema } from '@mcify-audit/reference-core';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { zodToJsonSchema } from 'zod-to-json-schema';
 

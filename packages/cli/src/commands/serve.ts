@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { isLoopbackHostname } from '@mcify/core';
+import { isLoopbackHostname } from '@mcify-audit/reference-core';
 import { bootConfig } from '@mcify-audit/harness';
 import { loadConfig } from '../load-config.js';
 import { UsageError } from '../usage-error.js';

@@ -3,8 +3,8 @@
  * JSON Schema and asks the analyzer's input-field rules about every property path, so fields built at
  * run time (names from a list, a factory taking a key) are judged like the ones static analysis reads.
  */
-import type { Middleware } from '@mcify/core';
-import { authGateOf } from '@mcify/core/middleware';
+import type { Middleware } from '@mcify-audit/reference-core';
+import { authGateOf } from '@mcify-audit/reference-core/middleware';
 import { inputFieldFindings, rules, type ResolvedOptions, type RuleId } from '@mcify-audit/analyzer';
 import { toJSONSchema, type $ZodType } from 'zod/v4/core';
 import { zodToJsonSchema } from 'zod-to-json-schema';

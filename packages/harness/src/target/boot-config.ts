@@ -1,5 +1,5 @@
-import type { McifyConfig } from '@mcify/core';
-import { serveNode, type AuthOverride, type HttpHandlerOptions, type RunningServer } from '@mcify/runtime';
+import type { McifyConfig } from '@mcify-audit/reference-core';
+import { serveNode, type AuthOverride, type HttpHandlerOptions, type RunningServer } from '@mcify-audit/reference-runtime';
 import { createTestIdp, type TestIdp } from '../idp/test-idp.js';
 import type { AuditHook } from './audit-hook.js';
 

@@ -1,4 +1,4 @@
-import { McifyConfigError, oauth, type AuthConfig, type AuthState, type Claims, type Logger, type SecretVerifier } from '@mcify/core';
+import { McifyConfigError, oauth, type AuthConfig, type AuthState, type Claims, type Logger, type SecretVerifier } from '@mcify-audit/reference-core';
 import { apiKeyFrom, bearerTokenFrom } from './credentials.js';
 import { jwtAuthenticator, type JwksOptions } from './jwt.js';
 import type { AuthFailure, Authenticator } from './outcome.js';

@@ -1,6 +1,6 @@
 import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
-import { parseClaims, scopesFromClaims, type Logger, type OAuthAuthConfig } from '@mcify/core';
+import { parseClaims, scopesFromClaims, type Logger, type OAuthAuthConfig } from '@mcify-audit/reference-core';
 import { bearerTokenFrom } from './credentials.js';
 import type { AuthOutcome, Authenticator } from './outcome.js';
 import { refuse } from './outcome.js';

@@ -1,4 +1,4 @@
-import type { AuthState, Logger } from '@mcify/core';
+import type { AuthState, Logger } from '@mcify-audit/reference-core';
 
 /** Result of authenticating one HTTP request, before its body is read. */
 export type AuthOutcome =

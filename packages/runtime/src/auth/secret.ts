@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { McifyConfigError, parseClaims, type Claims, type SecretVerifier } from '@mcify/core';
-import type { Logger } from '@mcify/core';
+import { McifyConfigError, parseClaims, type Claims, type SecretVerifier } from '@mcify-audit/reference-core';
+import type { Logger } from '@mcify-audit/reference-core';
 import { refuse, type AuthFailure } from './outcome.js';
 
 /** Compares two secrets in constant time, whatever their lengths (both are hashed first). */
