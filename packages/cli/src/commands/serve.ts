@@ -1,7 +1,5 @@
 import { parseArgs } from 'node:util';
-import { isLoopbackHostname } from '@mcify-audit/reference-core';
-import { bootConfig } from '@mcify-audit/harness';
-import { loadConfig } from '../load-config.js';
+import { loadConfig, referenceConfigOf } from '../load-config.js';
 import { UsageError } from '../usage-error.js';
 import type { CommandIo } from '../io.js';
 
@@ -38,12 +36,15 @@ export function parseServeArgs(args: readonly string[]): ServeOptions {
  * serves until SIGINT or SIGTERM, then stops cleanly and resolves 0.
  */
 export async function serve(options: ServeOptions, io: CommandIo): Promise<number> {
+  // Loaded here, not at the top: parsing arguments, --help and the static report need no runtime.
+  const [{ isLoopbackHostname }, { bootConfig }] = await Promise.all([import('@mcify-audit/reference-core'), import('@mcify-audit/harness')]);
   if (!isLoopbackHostname(options.host)) {
     io.stderr(`warning: serving on ${options.host}, reachable from other machines, with tokens anyone holding this output can use.`);
   }
   const loaded = await loadConfig(options.config);
+  const config = referenceConfigOf(loaded, 'mcify-audit serve');
   if (loaded.hook === undefined) io.stderr(`note: ${loaded.file} exports no mcifyAudit hook, so no principals or tokens (see docs/audit-hook.md).`);
-  const booted = await bootConfig(loaded.config, loaded.hook, { port: options.port, hostname: options.host });
+  const booted = await bootConfig(config, loaded.hook, { port: options.port, hostname: options.host });
   // Listen for the stop signal before announcing the server: a client may stop it as soon as it reads the line.
   const stopped = io.untilStopped();
   io.stdout(JSON.stringify({ url: booted.url, tokens: booted.tokens, principals: booted.principals }));

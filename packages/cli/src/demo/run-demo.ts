@@ -11,7 +11,7 @@ import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontex
 import { bootConfig, type BootedServer, type ForgeryKind } from '@mcify-audit/harness';
 import { runCli } from '../cli.js';
 import { processIo } from '../io.js';
-import { loadConfig } from '../load-config.js';
+import { loadConfig, referenceConfigOf } from '../load-config.js';
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 const ordersFixture = `${repoRoot}fixtures/servers/orders/mcify.config.ts`;
@@ -75,8 +75,8 @@ function steps(server: BootedServer): Step[] {
 }
 
 async function main(): Promise<number> {
-  const { config, hook } = await loadConfig(ordersFixture);
-  const server = await bootConfig(config, hook, { logging: { level: 'warn' } });
+  const loaded = await loadConfig(ordersFixture);
+  const server = await bootConfig(referenceConfigOf(loaded, 'npm run demo'), loaded.hook, { logging: { level: 'warn' } });
   print(`mcify demo: the "orders" fixture (embedded Postgres, row-level security) at ${server.url}`);
   print(`            test identity provider at ${server.idp?.issuer ?? '(none)'}`);
   print();

@@ -3,23 +3,17 @@
  * JSON Schema and asks the analyzer's input-field rules about every property path, so fields built at
  * run time (names from a list, a factory taking a key) are judged like the ones static analysis reads.
  */
-import type { Middleware } from '@mcify-audit/reference-core';
-import { authGateOf } from '@mcify-audit/reference-core/middleware';
 import { inputFieldFindings, rules, type ResolvedOptions, type RuleId } from '@mcify-audit/analyzer';
 import { toJSONSchema, type $ZodType } from 'zod/v4/core';
 import { zodToJsonSchema } from 'zod-to-json-schema';
 import type { LoadedConfig } from '../load-config.js';
 import { reportPath, type ReportFinding, type ReportNote, type ReportTool } from '../report/report.js';
 
-/**
- * What the dedup needs of a static finding. Both the report's `ReportFinding` and the analyzer's
- * `Finding` fit: the analyzer's carries `field`; the report's does not, so its field path is read from
- * the message (`Input field "<path>" of <tool> ...`).
- */
+/** What the dedup needs of a static finding: the report's `ReportFinding` and the analyzer's `Finding` both fit. */
 export interface StaticInputFinding {
   readonly ruleId: RuleId;
   readonly tool: string | null;
-  readonly message: string;
+  /** The input field path, which input-field findings carry. */
   readonly field?: string;
 }
 
@@ -31,6 +25,8 @@ export interface RuntimeCheckContext {
   readonly staticFindings: readonly StaticInputFinding[];
   /** The static inventory: locates runtime findings and receives the fields seen at run time. */
   readonly staticTools: readonly ReportTool[];
+  /** The dialect the static pass wrote its advice in, so runtime findings say the same (default: the options', else published). */
+  readonly dialect?: 'guide' | 'published';
 }
 
 /** What the runtime schema check adds to a report. */
@@ -63,7 +59,8 @@ const runtimeSuffix = ' (Seen in the input schema when the config was loaded: st
  *
  * A tool static analysis did not see gets a new inventory entry (kind `tool`, at line 1 of the config)
  * whose facts are only those visible at run time: `requiresAuth` is true when a middleware carries the
- * gate of `@mcify/core`'s `requireAuth()`, and false otherwise — "not shown", not "proven absent" (a
+ * gate of the reference core's `requireAuth()`, and false otherwise (always, for a tool from the published
+ * `@mcify/core`, whose middlewares are composed into the handler and cannot be seen) — "not shown", not "proven absent" (a
  * guard written another way is an opaque function); `scopeGates` lists the scopes such gates name (a
  * `check` or `predicate` function cannot be read); `sinks` is empty (handlers are not analysed). A note
  * says so for each such tool.
@@ -97,10 +94,10 @@ export function checkRuntimeSchemas(loaded: Pick<LoadedConfig, 'file' | 'config'
     for (const path of paths) {
       const field = path.join('.');
       fields.input.push(field);
-      for (const found of inputFieldFindings(path, name, options)) {
+      for (const found of inputFieldFindings(path, name, options, context.dialect ?? options.dialect ?? 'published')) {
         const { ruleId } = found;
         if (ruleId === 'mcify/no-identity-in-input') fields.identity.push(field);
-        else if (ruleId === 'mcify/no-credential-in-input') fields.credential.push(field);
+        else fields.credential.push(field);
         if (judged.has(judgedKey(ruleId, name, field))) continue;
         const severity = options.severity[ruleId] ?? rules[ruleId].severity;
         if (severity === 'off') continue;
@@ -108,6 +105,9 @@ export function checkRuntimeSchemas(loaded: Pick<LoadedConfig, 'file' | 'config'
           ruleId,
           severity,
           confidence: 'high',
+          messageId: found.messageId,
+          data: found.data,
+          field,
           message: `${found.message}${runtimeSuffix}`,
           file: at.file,
           line: at.line,
@@ -144,7 +144,7 @@ export function checkRuntimeSchemas(loaded: Pick<LoadedConfig, 'file' | 'config'
       sinks: [],
     });
     notes.push({
-      message: `Tool ${name} was found only by loading ${configFile}: static analysis did not see its definition, so its inventory entry shows the input fields seen at run time, requiresAuth only for requireAuth() from @mcify/core, and no handler sinks.`,
+      message: `Tool ${name} was found only by loading ${configFile}: static analysis did not see its definition, so its inventory entry shows the input fields seen at run time, requiresAuth only for a requireAuth() the loaded tool exposes, and no handler sinks.`,
       file: configFile,
     });
   }
@@ -159,15 +159,12 @@ function judgedKey(ruleId: RuleId, tool: string, field: string): string {
   return JSON.stringify([ruleId, tool, field]);
 }
 
-const messageField = /^Input field "(.+?)" of /;
-
 /** (rule, tool, field) triples the static pass reported, suppressed or switched off. */
 function staticallyJudged(context: RuntimeCheckContext): Set<string> {
   const judged = new Set<string>();
   for (const finding of context.staticFindings) {
     if (finding.tool === null) continue;
-    const field = finding.field ?? messageField.exec(finding.message)?.[1];
-    if (field !== undefined) judged.add(judgedKey(finding.ruleId, finding.tool, field));
+    if (finding.field !== undefined) judged.add(judgedKey(finding.ruleId, finding.tool, finding.field));
   }
   for (const entry of context.staticTools) {
     if (entry.name === null) continue;
@@ -244,8 +241,15 @@ function toolName(tool: unknown): string | undefined {
 }
 
 /**
+ * Where the reference core's `requireAuth()` records its gate on the middleware it returns: a key in the
+ * global symbol registry, so every copy of the core (the config's, ours) agrees on it without this module
+ * loading one. The published `@mcify/core` records none: its tools expose no middlewares at all.
+ */
+const authGateKey = Symbol.for('mcify.authGate');
+
+/**
  * The scopes of each `requireAuth()` gate among a tool's middlewares (an empty list: a gate without
- * scopes). The gate is read as unknown: another copy of @mcify/core may have put it there.
+ * scopes). The gate is read as unknown: whatever copy of the framework put it there.
  */
 function authGates(tool: unknown): string[][] {
   const gates: string[][] = [];
@@ -254,7 +258,7 @@ function authGates(tool: unknown): string[][] {
     if (!Array.isArray(middlewares)) return [];
     for (const middleware of middlewares as unknown[]) {
       if (typeof middleware !== 'function') continue;
-      const gate: unknown = authGateOf(middleware as Middleware);
+      const gate: unknown = (middleware as { [authGateKey]?: unknown })[authGateKey];
       if (!isRecord(gate)) continue;
       const scopes: unknown = gate.scopes;
       gates.push(Array.isArray(scopes) ? (scopes as unknown[]).filter((scope) => typeof scope === 'string') : []);
