@@ -1,3 +1,4 @@
+import { dirname, resolve } from 'node:path';
 import ts from 'typescript';
 import type { ConfigCheck, DraftFinding, ToolCheck } from './checks/check.js';
 import { noAuthNone, tokenLifetime } from './checks/config-rules.js';
@@ -7,6 +8,7 @@ import { noSecretInLogs } from './checks/no-secret-in-logs.js';
 import { noUntrustedIdentity } from './checks/no-untrusted-identity.js';
 import { scopedQueries } from './checks/scoped-queries.js';
 import { requireAuthCheck, requireScopeCheck, scopeGatesOf } from './checks/tool-gates.js';
+import { decideDialect, dialectNoteMessage, type Dialect, type DialectName } from './dialect.js';
 import { lineColumn } from './discovery/ast.js';
 import { Discovery } from './discovery/discover.js';
 import type { ToolFacts } from './discovery/facts.js';
@@ -14,7 +16,7 @@ import { createHandlerAnalyzer } from './flow/analyze-handler.js';
 import type { HandlerFlow } from './flow/handler-flow.js';
 import type { Finding, FlowLocation, SourceLocation } from './finding.js';
 import { resolveOptions, type AnalyzerOptions, type ResolvedOptions } from './options.js';
-import { rules, type RuleId } from './rules.js';
+import { renderMessage, rules, type RuleId } from './rules.js';
 import { inputFields, type InputField } from './schema/input-fields.js';
 import { Suppressions } from './suppressions.js';
 
@@ -75,18 +77,48 @@ export interface InventorySink {
   readonly scoped: boolean;
 }
 
+/**
+ * What kind of note a note is, for front ends that count, group or act on notes:
+ * - `no-tools`: the analysed files define no tool, resource or prompt (front ends merging several analyses say it once);
+ * - `dialect`: which mcify dialect advice is written in, and why;
+ * - `parse-error`: a source file has a syntax error (its findings have low confidence);
+ * - `tsconfig-error`: a tsconfig does not parse (front ends that read tsconfigs report it);
+ * - `handler-not-followed`: the dataflow engine gave up on a handler;
+ * - `analysis-stopped`: a check failed on a file, so its findings there may be incomplete;
+ * - `suppression-unknown-rule`, `suppression-no-rule`, `suppression-no-reason`, `suppression-unused`:
+ *   a suppression comment that names no mcify rule, names none at all, gives no reason (not honoured),
+ *   or suppresses nothing.
+ */
+export type AnalysisNoteCode =
+  | 'no-tools'
+  | 'dialect'
+  | 'parse-error'
+  | 'tsconfig-error'
+  | 'handler-not-followed'
+  | 'analysis-stopped'
+  | 'suppression-unknown-rule'
+  | 'suppression-no-rule'
+  | 'suppression-no-reason'
+  | 'suppression-unused';
+
 /** Something the user should know that is not a finding. */
 export interface AnalysisNote {
   readonly message: string;
   readonly file?: string;
-  /** `no-tools` when the analysed files define no tool, resource or prompt (front ends merging several analyses say it once). */
-  readonly code?: 'no-tools';
+  /** 1-based, where the note has a position in `file`. */
+  readonly line?: number;
+  /** 1-based, with `line`. */
+  readonly column?: number;
+  readonly code?: AnalysisNoteCode;
 }
 
 export interface AnalysisResult {
   readonly findings: readonly Finding[];
   readonly tools: readonly ToolInventoryEntry[];
+  /** Includes a `dialect` note saying the same as `dialect`. */
   readonly notes: readonly AnalysisNote[];
+  /** The mcify dialect messages are written in, and why it was chosen. */
+  readonly dialect: Dialect;
 }
 
 /** What the `no-tools` note says. */
@@ -110,15 +142,60 @@ export function analyzeProgram(program: ts.Program, options?: AnalyzerOptions, f
   const sourceFiles = program
     .getSourceFiles()
     .filter((file) => !file.isDeclarationFile && !/[\\/]node_modules[\\/]/.test(file.fileName) && (wanted === undefined || wanted.has(file.fileName)));
-  return run(sourceFiles, resolveOptions(options), program.getTypeChecker(), settings);
+  return run(sourceFiles, resolveOptions(options), program.getTypeChecker(), settings, (file) => program.getSyntacticDiagnostics(file));
 }
 
 /** Analyses one file on its own, without a type checker (lower confidence where types would help). */
 export function analyzeSourceFile(sourceFile: ts.SourceFile, options?: AnalyzerOptions, settings: AnalysisSettings = {}): AnalysisResult {
-  return run([sourceFile], resolveOptions(options), undefined, settings);
+  return run([sourceFile], resolveOptions(options), undefined, settings, parseDiagnosticsOf);
 }
 
-function run(sourceFiles: readonly ts.SourceFile[], options: ResolvedOptions, checker: ts.TypeChecker | undefined, settings: AnalysisSettings): AnalysisResult {
+/** The syntax errors the parser recorded on a source file (`parseDiagnostics`, which every parsed file has). */
+function parseDiagnosticsOf(sourceFile: ts.SourceFile): readonly ts.Diagnostic[] {
+  return (sourceFile as ts.SourceFile & { readonly parseDiagnostics?: readonly ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+}
+
+/** A node's 1-based position, for notes. */
+function positionOf(node: ts.Node): { line: number; column: number } {
+  return lineColumn(node.getSourceFile(), node.getStart());
+}
+
+/** One `parse-error` note per file with syntax errors (its first error), by file. */
+function parseErrors(sourceFiles: readonly ts.SourceFile[], syntaxErrorsOf: (file: ts.SourceFile) => readonly ts.Diagnostic[]): Map<ts.SourceFile, AnalysisNote> {
+  const notes = new Map<ts.SourceFile, AnalysisNote>();
+  for (const sourceFile of sourceFiles) {
+    const [first] = syntaxErrorsOf(sourceFile);
+    if (first === undefined) continue;
+    const at = lineColumn(sourceFile, first.start ?? 0);
+    const text = ts.flattenDiagnosticMessageText(first.messageText, ' ');
+    notes.set(sourceFile, {
+      code: 'parse-error',
+      file: sourceFile.fileName,
+      line: at.line,
+      column: at.column,
+      message: `Syntax error: ${text} (TS${String(first.code)}). This file is only partly analysed: its findings have low confidence, and some may be missing.`,
+    });
+  }
+  return notes;
+}
+
+/**
+ * The folder the dialect is resolved from: that of the first file defining mcify tools or a config,
+ * else of the first analysed file.
+ */
+function projectDirectory(sourceFiles: readonly ts.SourceFile[], files: readonly { readonly tools: readonly ToolFacts[]; readonly configs: readonly unknown[] }[]): string | undefined {
+  const index = files.findIndex((file) => file.tools.length > 0 || file.configs.length > 0);
+  const file = sourceFiles[index === -1 ? 0 : index];
+  return file === undefined ? undefined : dirname(resolve(file.fileName));
+}
+
+function run(
+  sourceFiles: readonly ts.SourceFile[],
+  options: ResolvedOptions,
+  checker: ts.TypeChecker | undefined,
+  settings: AnalysisSettings,
+  syntaxErrorsOf: (file: ts.SourceFile) => readonly ts.Diagnostic[],
+): AnalysisResult {
   const discovery = new Discovery(options, checker);
   const notes: AnalysisNote[] = [];
   const drafts: DraftFinding[] = [];
@@ -131,7 +208,7 @@ function run(sourceFiles: readonly ts.SourceFile[], options: ResolvedOptions, ch
       try {
         flow = analyzeHandler(tool);
       } catch (error) {
-        notes.push({ message: `Could not follow the handler of ${tool.names[0] ?? 'a tool'}: ${error instanceof Error ? error.message : String(error)}`, file: tool.sourceFile.fileName });
+        notes.push({ code: 'handler-not-followed', message: `Could not follow the handler of ${tool.names[0] ?? 'a tool'}: ${error instanceof Error ? error.message : String(error)}`, file: tool.sourceFile.fileName, ...positionOf(tool.call) });
         flow = emptyFlow;
       }
       flows.set(tool, flow);
@@ -162,7 +239,11 @@ function run(sourceFiles: readonly ts.SourceFile[], options: ResolvedOptions, ch
     }
     return found;
   };
-  const context = { options, checker, discovery, flowOf, inputFieldsOf, multiUser, report: (draft: DraftFinding) => drafts.push(draft) };
+  const dialect = decideDialect(options.dialect, projectDirectory(sourceFiles, files), files.flatMap((file) => file.tools), checker);
+  notes.push({ code: 'dialect', message: dialectNoteMessage(dialect) });
+  const broken = parseErrors(sourceFiles, syntaxErrorsOf);
+  notes.push(...broken.values());
+  const context = { options, checker, dialect: dialect.name, discovery, flowOf, inputFieldsOf, multiUser, report: (draft: DraftFinding) => drafts.push(draft) };
 
   const tools = files.flatMap((file) => file.tools);
   tools.forEach((tool, index) => {
@@ -176,9 +257,9 @@ function run(sourceFiles: readonly ts.SourceFile[], options: ResolvedOptions, ch
   if (tools.length === 0) notes.push({ code: 'no-tools', message: noToolsMessage });
 
   const suppressions = new Suppressions(settings.eslintDirectives ?? true);
-  const findings = finalise(drafts, options, suppressions);
+  const findings = finalise(drafts, options, suppressions, new Set(broken.keys()));
   notes.push(...suppressions.notes(sourceFiles));
-  return { findings, tools: tools.map((tool) => inventoryEntry(tool, flowOf, inputFieldsOf, options)), notes };
+  return { findings, tools: tools.map((tool) => inventoryEntry(tool, flowOf, inputFieldsOf, options, dialect.name)), notes, dialect };
 }
 
 /** Runs one check; a failure becomes a note, never an exception. */
@@ -186,7 +267,7 @@ function guard(notes: AnalysisNote[], sourceFile: ts.SourceFile, work: () => voi
   try {
     work();
   } catch (error) {
-    notes.push({ message: `Analysis stopped early in this file: ${error instanceof Error ? error.message : String(error)}`, file: sourceFile.fileName });
+    notes.push({ code: 'analysis-stopped', message: `Analysis stopped early in this file: ${error instanceof Error ? error.message : String(error)}`, file: sourceFile.fileName });
   }
 }
 
@@ -201,7 +282,7 @@ function locationOf(node: ts.Node): SourceLocation {
 }
 
 /** Locates drafts, fans tool findings out per MCP name, drops suppressed and switched-off ones, de-duplicates. */
-function finalise(drafts: readonly DraftFinding[], options: ResolvedOptions, suppressions: Suppressions): Finding[] {
+function finalise(drafts: readonly DraftFinding[], options: ResolvedOptions, suppressions: Suppressions, broken: ReadonlySet<ts.SourceFile>): Finding[] {
   const findings: Finding[] = [];
   const seen = new Set<string>();
   for (const draft of drafts) {
@@ -222,8 +303,10 @@ function finalise(drafts: readonly DraftFinding[], options: ResolvedOptions, sup
       findings.push({
         ruleId: draft.ruleId,
         severity,
-        confidence: draft.confidence,
-        message: draft.message,
+        confidence: broken.has(draft.node.getSourceFile()) ? 'low' : draft.confidence,
+        messageId: draft.messageId,
+        data: draft.data,
+        message: renderMessage(rules[draft.ruleId].messages[draft.messageId] ?? draft.messageId, draft.data),
         location,
         tool,
         flow,
@@ -235,11 +318,17 @@ function finalise(drafts: readonly DraftFinding[], options: ResolvedOptions, sup
   return findings.sort((a, b) => a.location.file.localeCompare(b.location.file) || a.location.line - b.location.line || a.location.column - b.location.column);
 }
 
-function inventoryEntry(tool: ToolFacts, flowOf: (tool: ToolFacts) => HandlerFlow, inputFieldsOf: (tool: ToolFacts) => readonly InputField[], options: ResolvedOptions): ToolInventoryEntry {
+function inventoryEntry(
+  tool: ToolFacts,
+  flowOf: (tool: ToolFacts) => HandlerFlow,
+  inputFieldsOf: (tool: ToolFacts) => readonly InputField[],
+  options: ResolvedOptions,
+  dialect: DialectName,
+): ToolInventoryEntry {
   const flow = flowOf(tool);
   const fields = inputFieldsOf(tool).map((field) => field.path);
   const flagged = (ruleId: RuleId) =>
-    tool.kind === 'resource' ? [] : fields.filter((path) => inputFieldFindings(path, '', options).some((found) => found.ruleId === ruleId)).map((path) => path.join('.'));
+    tool.kind === 'resource' ? [] : fields.filter((path) => inputFieldFindings(path, '', options, dialect).some((found) => found.ruleId === ruleId)).map((path) => path.join('.'));
   const { middlewares, guards } = scopeGatesOf(tool, flow);
   const gates = [
     ...middlewares.map((middleware) => shortText(middleware.node)),

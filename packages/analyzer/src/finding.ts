@@ -21,7 +21,16 @@ export interface FlowLocation {
 export interface Finding {
   readonly ruleId: RuleId;
   readonly severity: Severity;
+  /**
+   * `high` or `medium` as the rule judges it; always `low` in a file with syntax errors (the analysis of
+   * such a file is partial).
+   */
   readonly confidence: Confidence;
+  /** The key of the message template in `rules[ruleId].messages`: stable across releases and wording changes. */
+  readonly messageId: string;
+  /** The template's placeholders' values (`field`, `tool`, `sink`, ...). */
+  readonly data: Readonly<Record<string, string>>;
+  /** The template rendered with `data`. */
   readonly message: string;
   readonly location: SourceLocation;
   /** The MCP tool (or resource, prompt) name, or null for config-level findings and unnamed tools. */

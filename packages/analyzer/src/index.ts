@@ -9,15 +9,17 @@ export {
   noToolsMessage,
   type AnalysisResult,
   type AnalysisNote,
+  type AnalysisNoteCode,
   type AnalysisSettings,
   type AnalysisProgress,
   type ToolInventoryEntry,
   type InventorySink,
 } from './analyze.js';
-export { inputFieldFindings } from './checks/input-fields.js';
+export { inputFieldFindings, type InputFieldFinding } from './checks/input-fields.js';
+export { dialectNoteMessage, messageIdFor, type Dialect, type DialectName } from './dialect.js';
 export { findOptionsFile, OptionsFileError, type OptionsFile } from './options-file.js';
 export type { Finding, FlowLocation, SourceLocation } from './finding.js';
-export { rules, ruleIds, isRuleId, ruleDocsUrl, rulesDocsBaseUrl, repositoryUrl, type RuleId, type RuleMeta, type RulePrecision, type Severity, type Confidence } from './rules.js';
+export { rules, renderMessage, ruleIds, isRuleId, ruleDocsUrl, rulesDocsBaseUrl, repositoryUrl, type RuleId, type RuleMeta, type RulePrecision, type Severity, type Confidence } from './rules.js';
 export { analyzerOptionsSchema, resolveOptions, AnalyzerOptionsError, type AnalyzerOptions, type ResolvedOptions } from './options.js';
 export { wordsOf, isIdentityName, isCredentialName, isPersonalDataName, sensitiveVerbOf, tokenLifetimeUnit } from './names.js';
 export { inputFields, type InputField } from './schema/input-fields.js';

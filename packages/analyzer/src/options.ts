@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { DialectName } from './dialect.js';
 import { ruleIds, type RuleId, type Severity } from './rules.js';
 
 const word = z.string().regex(/^[a-z][a-z0-9]*$/, 'a lower-case word');
@@ -28,6 +29,11 @@ export const analyzerOptionsSchema = z
     guardMiddlewares: z.array(name).optional(),
     /** Severity per rule, or `off`. */
     severity: z.record(z.enum(ruleIds), z.enum(['error', 'warning', 'off'])).optional(),
+    /**
+     * The mcify API messages and suggestions speak: `guide` (`ctx.auth.claims`, `requireAuth({ scopes })`,
+     * `hash`) or `published` (`@mcify/core` 1.0.0-alpha.*). Omitted: detected per project.
+     */
+    dialect: z.enum(['guide', 'published']).optional(),
   })
   .strict();
 
@@ -44,6 +50,8 @@ export interface ResolvedOptions {
   readonly trustedScopeHelpers: ReadonlySet<string>;
   readonly guardMiddlewares: ReadonlySet<string>;
   readonly severity: Readonly<Partial<Record<RuleId, Severity | 'off'>>>;
+  /** The dialect the user chose, or undefined to detect it. */
+  readonly dialect: DialectName | undefined;
 }
 
 export const defaultIdentityNouns = ['user', 'tenant', 'org', 'organization', 'organisation', 'account', 'owner', 'workspace', 'team', 'company', 'member', 'principal'];
@@ -92,5 +100,6 @@ export function resolveOptions(options: unknown = {}): ResolvedOptions {
     trustedScopeHelpers: new Set(value.trustedScopeHelpers ?? []),
     guardMiddlewares: new Set(value.guardMiddlewares ?? []),
     severity: value.severity ?? {},
+    dialect: value.dialect,
   };
 }

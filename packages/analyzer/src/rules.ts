@@ -29,6 +29,17 @@ export interface RuleMeta {
   readonly precision: RulePrecision;
   /** The CWE weaknesses a finding is an instance of (numbers only: `639` is CWE-639). */
   readonly cwe: readonly number[];
+  /**
+   * The rule's messages by message id: templates with `{{name}}` placeholders (ESLint's syntax), filled
+   * from a finding's `data`. Where the advice names mcify API, the published dialect has its own id
+   * (`<id>Published`), so each template speaks one dialect. ESLint rules use these as `meta.messages`.
+   */
+  readonly messages: Readonly<Record<string, string>>;
+}
+
+/** A message template filled in: every `{{name}}` replaced by `data[name]` (unknown names are left as written, as ESLint does). */
+export function renderMessage(template: string, data: Readonly<Record<string, string>>): string {
+  return template.replace(/\{\{\s*([^{}\s]+)\s*\}\}/g, (whole, name: string) => (Object.hasOwn(data, name) ? (data[name] ?? whole) : whole));
 }
 
 /** The project's home page, SARIF's `tool.driver.informationUri`. */
@@ -67,6 +78,11 @@ export const rules: Readonly<Record<RuleId, RuleMeta>> = {
     securitySeverity: 8.1,
     precision: 'high',
     cwe: [639],
+    messages: {
+      identityField: 'Input field "{{field}}" of {{tool}} names the caller\'s identity: the agent can pass anyone\'s. Remove it and read the identity from ctx.auth.claims.',
+      identityFieldPublished:
+        'Input field "{{field}}" of {{tool}} names the caller\'s identity: the agent can pass anyone\'s. Remove it and read the identity from ctx.auth: ctx.auth.subject under oauthProvider, or the session or user your verify looks up by ctx.auth.token.',
+    },
   },
   'mcify/no-credential-in-input': {
     id: 'mcify/no-credential-in-input',
@@ -77,6 +93,12 @@ export const rules: Readonly<Record<RuleId, RuleMeta>> = {
     securitySeverity: 7.5,
     precision: 'high',
     cwe: [522],
+    messages: {
+      credentialField:
+        'Input field "{{field}}" of {{tool}} accepts a credential: it passes through the agent\'s context and logs. Store it server-side, keyed by the caller\'s ctx.auth.claims, and look it up in the handler.',
+      credentialFieldPublished:
+        'Input field "{{field}}" of {{tool}} accepts a credential: it passes through the agent\'s context and logs. Store it server-side, keyed by the caller (ctx.auth.subject under oauthProvider, or the session looked up by ctx.auth.token), and look it up in the handler.',
+    },
   },
   'mcify/require-auth': {
     id: 'mcify/require-auth',
@@ -87,6 +109,9 @@ export const rules: Readonly<Record<RuleId, RuleMeta>> = {
     securitySeverity: 6.1,
     precision: 'high',
     cwe: [306],
+    messages: {
+      missingRequireAuth: '{{tool}} reads ctx.auth but has no requireAuth() middleware: an unauthenticated call reaches the handler. Add middlewares: [requireAuth()].',
+    },
   },
   'mcify/require-scope-check': {
     id: 'mcify/require-scope-check',
@@ -97,6 +122,11 @@ export const rules: Readonly<Record<RuleId, RuleMeta>> = {
     securitySeverity: 7.7,
     precision: 'medium',
     cwe: [862],
+    messages: {
+      missingScopeCheck: "{{tool}} can {{verb}} but has no scope check: any authenticated caller may use it. Gate it with requireAuth({ scopes: ['…'] }) or requireAuth({ check }).",
+      missingScopeCheckPublished:
+        '{{tool}} can {{verb}} but has no scope check: any authenticated caller may use it. Gate it with requireAuth({ predicate }) on the caller\'s scope or role (auth.scope under oauthProvider, auth.scopes under oauth, or the role of the session looked up by auth.token).',
+    },
   },
   'mcify/scoped-queries': {
     id: 'mcify/scoped-queries',
@@ -107,6 +137,13 @@ export const rules: Readonly<Record<RuleId, RuleMeta>> = {
     securitySeverity: 8.1,
     precision: 'medium',
     cwe: [639, 863],
+    messages: {
+      unscopedQuery: '{{sink}} is not scoped by the caller: filter by a value from ctx.auth (e.g. the token\'s tenantId or sub), or add an ownership check on the result.',
+      unscopedQueryPublished:
+        '{{sink}} is not scoped by the caller: filter by a value from ctx.auth (ctx.auth.subject under oauthProvider, or the tenant of the session looked up by ctx.auth.token), or add an ownership check on the result.',
+      unscopedUpstream:
+        '{{sink}} is not scoped by the caller: nothing from ctx.auth (a per-tenant credential, account header or id) constrains this upstream call, so every caller reaches the same data.',
+    },
   },
   'mcify/no-untrusted-identity': {
     id: 'mcify/no-untrusted-identity',
@@ -117,6 +154,9 @@ export const rules: Readonly<Record<RuleId, RuleMeta>> = {
     securitySeverity: 8.8,
     precision: 'high',
     cwe: [639, 441],
+    messages: {
+      untrustedIdentity: '{{sink}} is scoped by an identity taken from tool input: the caller chooses whose data this reaches. Take the identity from ctx.auth instead.',
+    },
   },
   'mcify/no-auth-none': {
     id: 'mcify/no-auth-none',
@@ -127,6 +167,11 @@ export const rules: Readonly<Record<RuleId, RuleMeta>> = {
     securitySeverity: 9.1,
     precision: 'high',
     cwe: [287],
+    messages: {
+      noPerUserAuth: 'This server {{what}}, yet {{tool}} reads per-user identity from ctx.auth: every caller is the same user. Use oauth({ ... }) or bearer({ verify }).',
+      noPerUserAuthPublished:
+        'This server {{what}}, yet {{tool}} reads per-user identity from ctx.auth: every caller is the same user. Use oauthProvider({ ... }), or bearer({ verify }) whose verify maps each token to its user.',
+    },
   },
   'mcify/no-secret-in-logs': {
     id: 'mcify/no-secret-in-logs',
@@ -137,6 +182,11 @@ export const rules: Readonly<Record<RuleId, RuleMeta>> = {
     securitySeverity: 6.8,
     precision: 'high',
     cwe: [532],
+    messages: {
+      secretLogged: 'This log call writes {{what}}, a secret, to the logs: anyone who reads them can replay it. Log a fact about it (present, expired) or hash(...) instead.',
+      secretLoggedPublished:
+        'This log call writes {{what}}, a secret, to the logs: anyone who reads them can replay it. Log a fact about it (present, expired) or a keyed hash of it (createHmac from node:crypto) instead.',
+    },
   },
   'mcify/no-pii-in-logs': {
     id: 'mcify/no-pii-in-logs',
@@ -147,6 +197,11 @@ export const rules: Readonly<Record<RuleId, RuleMeta>> = {
     securitySeverity: 4.3,
     precision: 'medium',
     cwe: [532, 359],
+    messages: {
+      personalDataLogged: 'This log call writes {{what}} unhashed: wrap it in hash(...) (or ctx.logger.hash(...)) so logs name people by pseudonym only.',
+      personalDataLoggedPublished:
+        'This log call writes {{what}} unhashed: log a keyed hash of it (createHmac from node:crypto) or leave it out, so logs name people by pseudonym only.',
+    },
   },
   'mcify/token-lifetime': {
     id: 'mcify/token-lifetime',
@@ -157,6 +212,9 @@ export const rules: Readonly<Record<RuleId, RuleMeta>> = {
     securitySeverity: 3.7,
     precision: 'high',
     cwe: [613],
+    messages: {
+      longLifetime: '{{name}} allows {{duration}}: a stolen token stays useful that long. Keep token lifetimes, maximum ages and clock tolerances at or under 15 minutes and refresh instead.',
+    },
   },
 };
 

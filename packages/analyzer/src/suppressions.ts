@@ -7,6 +7,8 @@ interface Suppression {
   readonly kind: 'mcify-audit-ignore' | 'eslint-disable-next-line';
   /** 1-based line of the comment; it covers the next line. */
   readonly line: number;
+  /** 1-based column of the comment's `//`. */
+  readonly column: number;
   /** Rule names as written; empty for a bare `eslint-disable-next-line` (every rule). */
   readonly names: readonly string[];
   readonly reason: string | undefined;
@@ -49,17 +51,18 @@ export class Suppressions {
       for (const suppression of this.of(sourceFile).values()) {
         const at = `line ${String(suppression.line)}`;
         const file = sourceFile.fileName;
+        const where = { file, line: suppression.line, column: suppression.column };
         const mcifyNames = suppression.names.filter((name) => suppression.kind === 'mcify-audit-ignore' || name.startsWith('mcify/'));
         const unknown = mcifyNames.filter((name) => !isRuleId(name) && !isRuleId(`mcify/${name}`));
         if (unknown.length > 0) {
-          notes.push({ file, message: `The suppression at ${at} names no mcify rule (${unknown.join(', ')}): the rule ids are listed in docs/rules.` });
+          notes.push({ ...where, code: 'suppression-unknown-rule', message: `The suppression at ${at} names no mcify rule (${unknown.join(', ')}): the rule ids are listed in docs/rules.` });
         }
         if (suppression.kind === 'mcify-audit-ignore' && suppression.names.length === 0) {
-          notes.push({ file, message: `The mcify-audit-ignore comment at ${at} names no rule: write // mcify-audit-ignore mcify/<rule> -- <reason>.` });
+          notes.push({ ...where, code: 'suppression-no-rule', message: `The mcify-audit-ignore comment at ${at} names no rule: write // mcify-audit-ignore mcify/<rule> -- <reason>.` });
         } else if (suppression.kind === 'mcify-audit-ignore' && suppression.reason === undefined) {
-          notes.push({ file, message: `The mcify-audit-ignore comment at ${at} has no reason, so it is not honoured: add " -- <why this is safe>".` });
+          notes.push({ ...where, code: 'suppression-no-reason', message: `The mcify-audit-ignore comment at ${at} has no reason, so it is not honoured: add " -- <why this is safe>".` });
         } else if (!suppression.used && mcifyNames.length > unknown.length && (suppression.kind === 'mcify-audit-ignore' || this.eslintDirectives)) {
-          notes.push({ file, message: `The suppression at ${at} (${mcifyNames.join(', ')}) suppresses nothing on the next line: remove it.` });
+          notes.push({ ...where, code: 'suppression-unused', message: `The suppression at ${at} (${mcifyNames.join(', ')}) suppresses nothing on the next line: remove it.` });
         }
       }
     }
@@ -98,6 +101,7 @@ function parseSuppressions(sourceFile: ts.SourceFile): Map<number, Suppression> 
     found.set(index + 1, {
       kind: ignore === null ? 'eslint-disable-next-line' : 'mcify-audit-ignore',
       line: index + 1,
+      column: raw.indexOf('//') + 1,
       names: (match[1] ?? '').split(/[\s,]+/).filter((name) => name !== ''),
       reason: reason === undefined || reason === '' ? undefined : reason,
       used: false,

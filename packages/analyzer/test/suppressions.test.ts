@@ -24,13 +24,15 @@ function analyze(text: string, eslintDirectives = true) {
   const result = analyzeSourceFile(virtualSourceFile('case.ts', text), {}, { eslintDirectives });
   return {
     fields: result.findings.map((finding) => finding.field),
-    notes: result.notes.map((note) => note.message),
+    // Every analysis says which dialect it used; these tests are about the other notes.
+    notes: result.notes.filter((note) => note.code !== 'dialect').map((note) => note.message),
+    codes: result.notes.filter((note) => note.code !== 'dialect').map((note) => `${note.code ?? '-'} ${String(note.line)}:${String(note.column)}`),
   };
 }
 
 describe('suppression comments', () => {
   it('honour a mcify-audit-ignore with a reason and an eslint-disable-next-line; a missing reason is not honoured and is a note', () => {
-    const { fields, notes } = analyze(
+    const { fields, notes, codes } = analyze(
       tool([
         '// mcify-audit-ignore mcify/no-identity-in-input -- admin tool, reviewed',
         '// eslint-disable-next-line mcify/no-identity-in-input',
@@ -43,10 +45,11 @@ describe('suppression comments', () => {
       expect.stringMatching(/comment at line 12 has no reason, so it is not honoured/),
       expect.stringMatching(/comment at line 14 has no reason, so it is not honoured/),
     ]);
+    expect(codes).toEqual(['suppression-no-reason 12:5', 'suppression-no-reason 14:5']);
   });
 
   it('note suppressions that suppress nothing or name no rule, and leave other tools’ directives alone', () => {
-    const { fields, notes } = analyze(
+    const { fields, notes, codes } = analyze(
       tool([
         '// mcify-audit-ignore mcify/no-credential-in-input -- wrong rule',
         '// mcify-audit-ignore mcify/no-such-rule -- typo',
@@ -59,6 +62,7 @@ describe('suppression comments', () => {
       expect.stringMatching(/line 8 \(mcify\/no-credential-in-input\) suppresses nothing/),
       expect.stringMatching(/line 10 names no mcify rule \(mcify\/no-such-rule\)/),
     ]);
+    expect(codes).toEqual(['suppression-unused 8:5', 'suppression-unknown-rule 10:5']);
   });
 
   it('leave eslint-disable-next-line to ESLint when it applies its own directives', () => {

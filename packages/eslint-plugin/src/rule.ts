@@ -1,7 +1,7 @@
 import { rules as ruleTable, rulesDocsBaseUrl, type RuleId } from '@mcify-audit/analyzer';
 import { ESLintUtils } from '@typescript-eslint/utils';
 import { analysisOf } from './file-analysis.js';
-import { suggestionsFor, type SuggestionMessageId } from './suggestions.js';
+import { suggestionMessages, suggestionsFor } from './suggestions.js';
 
 /** Extra `meta.docs` fields of this plugin's rules. */
 export interface McifyRuleDocs {
@@ -13,7 +13,8 @@ const createRule = ESLintUtils.RuleCreator<McifyRuleDocs>((name) => `${rulesDocs
 
 const suggestionRules = new Set<RuleId>(['mcify/no-identity-in-input', 'mcify/no-credential-in-input', 'mcify/no-pii-in-logs', 'mcify/require-auth']);
 
-export type MessageId = 'finding' | SuggestionMessageId;
+/** A rule's message ids: the analyzer's catalogue (`rules[ruleId].messages`) and the suggestions' ids. */
+export type MessageId = string;
 
 /**
  * An ESLint rule that reports the analyzer's findings of one rule id for the file being linted. Every
@@ -31,13 +32,7 @@ export function analyzerRule(ruleId: RuleId) {
         requiresTypeChecking: false,
       },
       ...(suggestionRules.has(ruleId) ? { hasSuggestions: true } : {}),
-      messages: {
-        finding: '{{message}}',
-        removeInputField: 'Remove "{{field}}" from the input schema, and read the caller from ctx.auth.claims in the handler instead.',
-        removeCredentialField: 'Remove "{{field}}" from the input schema, and look the credential up server-side by the caller from ctx.auth.claims instead.',
-        hashLoggedValue: 'Log ctx.logger.hash({{value}}) instead of the raw value.',
-        addRequireAuth: 'Add requireAuth() to the middlewares of this tool.',
-      },
+      messages: { ...ruleTable[ruleId].messages, ...suggestionMessages },
       schema: [],
       defaultOptions: [],
     },
@@ -48,14 +43,19 @@ export function analyzerRule(ruleId: RuleId) {
       return {
         'Program:exit'() {
           const { result, sourceFile } = analysisOf(context);
+          // A finding in a factory serving several MCP names is one problem in this file: reported once.
+          const reported = new Set<string>();
           for (const finding of result.findings) {
             if (finding.ruleId !== ruleId || finding.location.file !== sourceFile.fileName) continue;
             const { line, column, endLine, endColumn } = finding.location;
-            const suggest = suggestionsFor(context, finding);
+            const key = `${String(line)}:${String(column)}:${finding.message}`;
+            if (reported.has(key)) continue;
+            reported.add(key);
+            const suggest = suggestionsFor(context, finding, result.dialect.name);
             context.report({
               loc: { start: { line, column: column - 1 }, end: { line: endLine, column: endColumn - 1 } },
-              messageId: 'finding',
-              data: { message: finding.tool === null ? finding.message : `${finding.message} [${finding.tool}]` },
+              messageId: finding.messageId,
+              data: finding.data,
               ...(suggest.length > 0 ? { suggest } : {}),
             });
           }

@@ -1,12 +1,38 @@
 /**
- * Mechanical fixes, offered as suggestions (they change behaviour, so never applied automatically):
- * drop an identity or credential field from an input schema; wrap a logged identifier in
- * `ctx.logger.hash(...)`; add `requireAuth()` to a tool.
+ * Mechanical fixes, offered as suggestions (they change behaviour, so never applied automatically), in
+ * the file's mcify dialect: drop an identity or credential field from an input schema (when nothing else
+ * in the file names it, so the handler still compiles); hash a logged identifier (`ctx.logger.hash(...)`
+ * in the guide's API, a keyed HMAC from `node:crypto` in the published one, which has no hash helper);
+ * add `requireAuth()` to a tool.
  */
-import type { Finding } from '@mcify-audit/analyzer';
-import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import type { DialectName, Finding } from '@mcify-audit/analyzer';
+import { AST_NODE_TYPES, AST_TOKEN_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 
-export type SuggestionMessageId = 'removeInputField' | 'removeCredentialField' | 'hashLoggedValue' | 'addRequireAuth';
+/**
+ * The suggestions' messages. A suggestion of the published dialect is `<guide id>Published` when its
+ * wording or edit differs; `addRequireAuth` is the same in both.
+ */
+export const suggestionMessages = {
+  removeInputField: 'Remove "{{field}}" from the input schema, and read the caller from ctx.auth.claims in the handler instead.',
+  removeInputFieldPublished:
+    'Remove "{{field}}" from the input schema, and read the caller from ctx.auth in the handler instead (ctx.auth.subject under oauthProvider, or the session looked up by ctx.auth.token).',
+  removeCredentialField: 'Remove "{{field}}" from the input schema, and look the credential up server-side by the caller from ctx.auth.claims instead.',
+  removeCredentialFieldPublished:
+    'Remove "{{field}}" from the input schema, and look the credential up server-side by the caller (ctx.auth.subject under oauthProvider, or the session looked up by ctx.auth.token) instead.',
+  hashLoggedValue: 'Log ctx.logger.hash({{value}}) instead of the raw value.',
+  hashLoggedValuePublished: 'Log {{helper}}({{value}}), a keyed HMAC-SHA-256 from node:crypto (key: the LOG_HASH_KEY environment variable), instead of the raw value.',
+  addRequireAuth: 'Add requireAuth() to the middlewares of this tool.',
+} as const;
+
+export type SuggestionMessageId = keyof typeof suggestionMessages;
+
+/** The guide-dialect counterpart of a suggestion's message id (itself for guide and shared ids). */
+export function guideCounterpart(messageId: SuggestionMessageId): SuggestionMessageId {
+  return messageId.endsWith('Published') ? (messageId.slice(0, -'Published'.length) as SuggestionMessageId) : messageId;
+}
+
+/** The name of the keyed-hash helper the published-dialect suggestion adds to a file. */
+const hashHelper = 'logHash';
 
 type Context = Readonly<TSESLint.RuleContext<string, readonly unknown[]>>;
 type Suggestion = TSESLint.SuggestionReportDescriptor<SuggestionMessageId>;
@@ -62,8 +88,50 @@ function hasBinding(context: Context, name: string): boolean {
   );
 }
 
-/** The suggestions a finding of `ruleId` can carry, built from the offending code the analyzer points at. */
-export function suggestionsFor(context: Context, finding: Finding): Suggestion[] {
+/**
+ * Whether an identifier or property name `name` appears in the file outside `node`: then removing `node`
+ * (a schema field) would leave code that reads the field and no longer compiles.
+ */
+function namedElsewhere(context: Context, node: TSESTree.Node, name: string): boolean {
+  const [start, end] = node.range;
+  return context.sourceCode.ast.tokens.some(
+    (token) => (token.type === AST_TOKEN_TYPES.Identifier || token.type === AST_TOKEN_TYPES.String) && (token.value === name || token.value.slice(1, -1) === name) && (token.range[1] <= start || token.range[0] >= end),
+  );
+}
+
+function isTypeScript(context: Context): boolean {
+  return /\.[cm]?tsx?$/.test(context.filename);
+}
+
+/** The keyed-hash helper of the published dialect, for a TypeScript or a JavaScript file. */
+function hashHelperSource(typed: boolean): string {
+  const signature = typed ? `function ${hashHelper}(value: unknown): string {` : `function ${hashHelper}(value) {`;
+  return [
+    '',
+    '/** A keyed pseudonym of a value for logs: HMAC-SHA-256 under LOG_HASH_KEY, which the server\'s environment must set. */',
+    signature,
+    "  const key = process.env['LOG_HASH_KEY'];",
+    "  if (key === undefined || key === '') throw new Error('LOG_HASH_KEY is not set: it keys the pseudonyms of identifiers in logs.');",
+    "  return createHmac('sha256', key).update(String(value)).digest('hex');",
+    '}',
+  ].join('\n');
+}
+
+/** Edits that add the published dialect's `logHash` helper (and its `node:crypto` import) to the file when it lacks them. */
+function addHashHelper(context: Context, fixer: TSESLint.RuleFixer): TSESLint.RuleFix[] {
+  const body = context.sourceCode.ast.body;
+  const declared = body.some((statement) => statement.type === AST_NODE_TYPES.FunctionDeclaration && statement.id.name === hashHelper);
+  if (declared) return [];
+  const imports = body.filter((statement): statement is TSESTree.ImportDeclaration => statement.type === AST_NODE_TYPES.ImportDeclaration);
+  const lastImport = imports.at(-1);
+  const importsHmac = hasBinding(context, 'createHmac');
+  const text = `${importsHmac ? '' : "\nimport { createHmac } from 'node:crypto';"}\n${hashHelperSource(isTypeScript(context))}`;
+  return [lastImport === undefined ? fixer.insertTextBeforeRange([0, 0], `${text.trimStart()}\n\n`) : fixer.insertTextAfter(lastImport, text)];
+}
+
+/** The suggestions a finding of `ruleId` can carry in `dialect`, built from the offending code the analyzer points at. */
+export function suggestionsFor(context: Context, finding: Finding, dialect: DialectName): Suggestion[] {
+  const published = dialect === 'published';
   const subject = finding.subject;
   if (subject === undefined) return [];
   const node = nodeAt(context, subject.start, subject.end);
@@ -73,17 +141,30 @@ export function suggestionsFor(context: Context, finding: Finding): Suggestion[]
     case 'mcify/no-credential-in-input': {
       if (node.type !== AST_NODE_TYPES.Property) return [];
       const field = context.sourceCode.getText(node.key);
-      const messageId = finding.ruleId === 'mcify/no-identity-in-input' ? 'removeInputField' : 'removeCredentialField';
-      return [{ messageId, data: { field }, fix: removeProperty(context, node) }];
+      const name = node.key.type === AST_NODE_TYPES.Identifier ? node.key.name : node.key.type === AST_NODE_TYPES.Literal ? String(node.key.value) : undefined;
+      if (name === undefined || namedElsewhere(context, node, name)) return [];
+      const base = finding.ruleId === 'mcify/no-identity-in-input' ? 'removeInputField' : 'removeCredentialField';
+      return [{ messageId: published ? `${base}Published` : base, data: { field }, fix: removeProperty(context, node) }];
     }
     case 'mcify/no-pii-in-logs': {
-      if (!inScope(context, node, 'ctx')) return [];
       const parent = node.parent;
       const value = context.sourceCode.getText(node);
-      if (parent?.type === AST_NODE_TYPES.Property && parent.shorthand) {
-        return [{ messageId: 'hashLoggedValue', data: { value }, fix: (fixer) => fixer.replaceText(parent, `${value}: ctx.logger.hash(${value})`) }];
+      const shorthand = parent?.type === AST_NODE_TYPES.Property && parent.shorthand ? parent : undefined;
+      if (published) {
+        // A local `logHash` that is not the helper this suggestion adds would be shadowed or clash.
+        if (inScope(context, node, hashHelper) && !context.sourceCode.ast.body.some((statement) => statement.type === AST_NODE_TYPES.FunctionDeclaration && statement.id.name === hashHelper)) return [];
+        const hashed = `${hashHelper}(${value})`;
+        return [
+          {
+            messageId: 'hashLoggedValuePublished',
+            data: { value, helper: hashHelper },
+            fix: (fixer) => [shorthand === undefined ? fixer.replaceText(node, hashed) : fixer.replaceText(shorthand, `${value}: ${hashed}`), ...addHashHelper(context, fixer)],
+          },
+        ];
       }
-      return [{ messageId: 'hashLoggedValue', data: { value }, fix: (fixer) => fixer.replaceText(node, `ctx.logger.hash(${value})`) }];
+      if (!inScope(context, node, 'ctx')) return [];
+      const hashed = `ctx.logger.hash(${value})`;
+      return [{ messageId: 'hashLoggedValue', data: { value }, fix: (fixer) => (shorthand === undefined ? fixer.replaceText(node, hashed) : fixer.replaceText(shorthand, `${value}: ${hashed}`)) }];
     }
     case 'mcify/require-auth': {
       if (node.type !== AST_NODE_TYPES.ObjectExpression) return [];

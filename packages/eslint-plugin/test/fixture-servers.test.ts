@@ -26,7 +26,26 @@ const config: Linter.Config[] = [
   { files: ['**/*.ts'], languageOptions: { parserOptions: { tsconfigRootDir: join(repoRoot, 'fixtures', 'servers') } } },
 ];
 
-/** `ruleId tool file` of every message (the tool from the message's ` [tool]` suffix); fails on anything but mcify findings. */
+/** Rules whose findings belong to the server's config, not to a tool. */
+const configRules = new Set(['mcify/no-auth-none', 'mcify/token-lifetime']);
+
+/**
+ * The MCP name of the tool a message's line belongs to: the `name: '...'` of the last `defineTool(` at
+ * or above it (the fixture servers write one `defineTool({ name, ... })` each), or `-` for config-level rules.
+ */
+function toolAt(file: string, line: number, ruleId: string): string {
+  if (configRules.has(ruleId)) return '-';
+  const lines = readFileSync(join(repoRoot, file), 'utf8').split('\n');
+  const start = lines.slice(0, line).findLastIndex((text) => text.includes('defineTool('));
+  if (start === -1) return '-';
+  for (const text of lines.slice(start)) {
+    const name = /^\s*name: '([\w-]+)',/.exec(text)?.[1];
+    if (name !== undefined) return name;
+  }
+  return '-';
+}
+
+/** `ruleId tool file` of every message (the tool whose definition holds its line); fails on anything but mcify findings. */
 async function lintServer(server: string): Promise<{ findings: string[]; details: string[] }> {
   const files = serverFiles(server);
   const eslint = new ESLint({ cwd: repoRoot, overrideConfigFile: true, overrideConfig: config });
@@ -35,7 +54,7 @@ async function lintServer(server: string): Promise<{ findings: string[]; details
   const messages = results.flatMap((result) => result.messages.map((message) => ({ file: relative(repoRoot, result.filePath).replace(/\\/g, '/'), message })));
   const details = messages.map(({ file, message }) => `${message.ruleId ?? '(none)'} ${file}:${String(message.line)}:${String(message.column)} ${message.message}`);
   expect(messages.filter(({ message }) => message.fatal === true || message.ruleId?.startsWith('mcify/') !== true).map(({ file, message }) => `${file}: ${message.message}`), 'fatal or foreign messages').toEqual([]);
-  const findings = messages.map(({ file, message }) => `${message.ruleId ?? ''} ${/ \[([^\]]+)\]$/.exec(message.message)?.[1] ?? '-'} ${file}`);
+  const findings = messages.map(({ file, message }) => `${message.ruleId ?? ''} ${toolAt(file, message.line, message.ruleId ?? '')} ${file}`);
   return { findings, details };
 }
 

@@ -4,6 +4,7 @@ import type { Discovery } from '../discovery/discover.js';
 import type { FlowStep, HandlerFlow } from '../flow/handler-flow.js';
 import type { ResolvedOptions } from '../options.js';
 import type { InputField } from '../schema/input-fields.js';
+import type { DialectName } from '../dialect.js';
 import type { Confidence, RuleId } from '../rules.js';
 
 /** A finding before it is located, suppressed and given its severity. */
@@ -11,7 +12,10 @@ export interface DraftFinding {
   readonly ruleId: RuleId;
   /** The node whose first line is reported; must be in `file`'s source file. */
   readonly node: ts.Node;
-  readonly message: string;
+  /** A key of `rules[ruleId].messages`. */
+  readonly messageId: string;
+  /** The values of the template's placeholders. */
+  readonly data: Readonly<Record<string, string>>;
   /** The definition the finding belongs to (one finding per MCP name), or undefined for config-level findings. */
   readonly tool: ToolFacts | undefined;
   readonly confidence: Confidence;
@@ -26,6 +30,8 @@ export interface DraftFinding {
 export interface CheckContext {
   readonly options: ResolvedOptions;
   readonly checker: ts.TypeChecker | undefined;
+  /** The mcify dialect advice is written in, decided once per analysis. */
+  readonly dialect: DialectName;
   readonly discovery: Discovery;
   /** The dataflow summary of a definition's handler, computed once. */
   readonly flowOf: (tool: ToolFacts) => HandlerFlow;

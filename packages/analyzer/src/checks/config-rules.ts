@@ -1,6 +1,7 @@
 import ts from 'typescript';
 import { forEachDescendant, propertyNameText, staticNumber, staticString } from '../discovery/ast.js';
 import type { ConfigFacts } from '../discovery/facts.js';
+import { messageIdFor } from '../dialect.js';
 import { durationSeconds, tokenLifetimeUnit } from '../names.js';
 import type { CheckContext } from './check.js';
 
@@ -17,7 +18,8 @@ export function noAuthNone(config: ConfigFacts, context: CheckContext): void {
     node: config.authProperty ?? config.call,
     tool: undefined,
     confidence: config.toolsIncomplete ? 'medium' : 'high',
-    message: `This server ${what}, yet ${reader.names[0] ?? 'a tool'} reads per-user identity from ctx.auth: every caller is the same user. Use oauth({ ... }) or bearer({ verify }).`,
+    messageId: messageIdFor('mcify/no-auth-none', 'noPerUserAuth', context.dialect),
+    data: { what, tool: reader.names[0] ?? 'a tool' },
     flow: [{ node: reader.call, message: `${reader.names[0] ?? 'this tool'} reads ctx.auth` }],
   });
 }
@@ -43,7 +45,8 @@ export function tokenLifetime(sourceFile: ts.SourceFile, context: CheckContext):
       node,
       tool: undefined,
       confidence: 'high',
-      message: `${name} allows ${formatSeconds(seconds)}: a stolen token stays useful that long. Keep token lifetimes, maximum ages and clock tolerances at or under 15 minutes and refresh instead.`,
+      messageId: 'longLifetime',
+      data: { name, duration: formatSeconds(seconds) },
     });
   });
 }

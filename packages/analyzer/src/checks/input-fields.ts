@@ -2,33 +2,41 @@ import type ts from 'typescript';
 import type { ToolFacts } from '../discovery/facts.js';
 import { isCredentialName, isIdentityName } from '../names.js';
 import type { ResolvedOptions } from '../options.js';
-import type { RuleId } from '../rules.js';
+import { messageIdFor, type DialectName } from '../dialect.js';
+import { renderMessage, rules, type RuleId } from '../rules.js';
 import type { CheckContext, ToolCheck } from './check.js';
 
-/** The input-field rules: which names each flags, and what it says. */
-const inputFieldRules: readonly { ruleId: 'mcify/no-identity-in-input' | 'mcify/no-credential-in-input'; matches: (name: string, options: ResolvedOptions) => boolean; explain: (path: string, tool: string) => string }[] = [
-  {
-    ruleId: 'mcify/no-identity-in-input',
-    matches: isIdentityName,
-    explain: (path, tool) =>
-      `Input field "${path}" of ${tool} names the caller's identity: the agent can pass anyone's. Remove it and read the identity from ctx.auth.claims.`,
-  },
-  {
-    ruleId: 'mcify/no-credential-in-input',
-    matches: isCredentialName,
-    explain: (path, tool) =>
-      `Input field "${path}" of ${tool} accepts a credential: it passes through the agent's context and logs. Store it server-side, keyed by the caller's ctx.auth.claims, and look it up in the handler.`,
-  },
+/** The input-field rules: which names each flags, and the message (its base id) it reports. */
+const inputFieldRules: readonly { ruleId: InputFieldRuleId; matches: (name: string, options: ResolvedOptions) => boolean; messageId: string }[] = [
+  { ruleId: 'mcify/no-identity-in-input', matches: isIdentityName, messageId: 'identityField' },
+  { ruleId: 'mcify/no-credential-in-input', matches: isCredentialName, messageId: 'credentialField' },
 ];
+
+type InputFieldRuleId = 'mcify/no-identity-in-input' | 'mcify/no-credential-in-input';
+
+/** What an input-field rule says about one field: its message id, the template's data, and the rendered message. */
+export interface InputFieldFinding {
+  readonly ruleId: InputFieldRuleId;
+  readonly messageId: string;
+  readonly data: Readonly<Record<string, string>>;
+  readonly message: string;
+}
 
 /**
  * What the input-field rules say about one field of a tool's input (`path` is its property path): the
- * static check and the runtime schema check both ask this.
+ * static check and the runtime schema check both ask this. The message speaks `dialect` (by default the
+ * `dialect` option, else the published API).
  */
-export function inputFieldFindings(path: readonly string[], tool: string, options: ResolvedOptions): { ruleId: RuleId; message: string }[] {
+export function inputFieldFindings(path: readonly string[], tool: string, options: ResolvedOptions, dialect: DialectName = options.dialect ?? 'published'): InputFieldFinding[] {
   const name = path.at(-1);
   if (name === undefined) return [];
-  return inputFieldRules.filter((rule) => rule.matches(name, options)).map((rule) => ({ ruleId: rule.ruleId, message: rule.explain(path.join('.'), tool) }));
+  return inputFieldRules
+    .filter((rule) => rule.matches(name, options))
+    .map((rule) => {
+      const messageId = messageIdFor(rule.ruleId, rule.messageId, dialect);
+      const data = { field: path.join('.'), tool };
+      return { ruleId: rule.ruleId, messageId, data, message: renderMessage(rules[rule.ruleId].messages[messageId] ?? messageId, data) };
+    });
 }
 
 /**
@@ -39,7 +47,7 @@ function inputNameRule(ruleId: RuleId): ToolCheck {
   return (tool: ToolFacts, context: CheckContext) => {
     if (tool.kind === 'resource') return;
     for (const field of context.inputFieldsOf(tool)) {
-      const found = inputFieldFindings(field.path, tool.names[0] ?? 'this tool', context.options).find((candidate) => candidate.ruleId === ruleId);
+      const found = inputFieldFindings(field.path, tool.names[0] ?? 'this tool', context.options, context.dialect).find((candidate) => candidate.ruleId === ruleId);
       if (found === undefined) continue;
       const path = field.path.join('.');
       const declared = field.node;
@@ -52,7 +60,8 @@ function inputNameRule(ruleId: RuleId): ToolCheck {
         confidence: field.confidence,
         field: path,
         ...(local ? { subject: declared } : {}),
-        message: found.message,
+        messageId: found.messageId,
+        data: found.data,
         ...(declared === undefined || local ? {} : { flow: [{ node: declared, message: `${path} is declared here` }] }),
       });
     }

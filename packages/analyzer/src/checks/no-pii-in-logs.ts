@@ -1,3 +1,4 @@
+import { messageIdFor } from '../dialect.js';
 import type { ToolCheck } from './check.js';
 
 /** `mcify/no-pii-in-logs`: a raw identifier or personal data passed to a logger unhashed. */
@@ -9,7 +10,8 @@ export const noPiiInLogs: ToolCheck = (tool, context) => {
     context.report({
       ruleId: 'mcify/no-pii-in-logs',
       node: log.reportNode,
-      message: `This log call writes ${personal.what} unhashed: wrap it in hash(...) (or ctx.logger.hash(...)) so logs name people by pseudonym only.`,
+      messageId: messageIdFor('mcify/no-pii-in-logs', 'personalDataLogged', context.dialect),
+      data: { what: personal.what },
       tool,
       confidence: 'high',
       subject: personal.node,

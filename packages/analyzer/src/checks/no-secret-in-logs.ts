@@ -1,3 +1,4 @@
+import { messageIdFor } from '../dialect.js';
 import type { ToolCheck } from './check.js';
 
 /** `mcify/no-secret-in-logs`: a token, `ctx.auth`, a credential or an Authorization header passed to a logger. */
@@ -9,7 +10,8 @@ export const noSecretInLogs: ToolCheck = (tool, context) => {
     context.report({
       ruleId: 'mcify/no-secret-in-logs',
       node: log.reportNode,
-      message: `This log call writes ${secret.what}, a secret, to the logs: anyone who reads them can replay it. Log a fact about it (present, expired) or hash(...) instead.`,
+      messageId: messageIdFor('mcify/no-secret-in-logs', 'secretLogged', context.dialect),
+      data: { what: secret.what },
       tool,
       confidence: 'high',
       flow: [

@@ -10,7 +10,8 @@ export const noUntrustedIdentity: ToolCheck = (tool, context) => {
     context.report({
       ruleId: 'mcify/no-untrusted-identity',
       node: sink.reportNode,
-      message: `${sinkName(sink)} is scoped by an identity taken from tool input: the caller chooses whose data this reaches. Take the identity from ctx.auth instead.`,
+      messageId: 'untrustedIdentity',
+      data: { sink: sinkName(sink) },
       tool,
       confidence: sink.confidence,
       flow: identity.flow,

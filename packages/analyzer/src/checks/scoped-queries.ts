@@ -1,4 +1,5 @@
 import type { SinkFacts } from '../flow/handler-flow.js';
+import { messageIdFor } from '../dialect.js';
 import type { ToolCheck } from './check.js';
 
 /** What a finding calls the sink: `db.order.findMany`, `an upstream call (fetch)`. */
@@ -17,9 +18,7 @@ export const scopedQueries: ToolCheck = (tool, context) => {
   for (const sink of flow.sinks) {
     if (sink.scopedByAuth || sink.guarded || sink.untrustedIdentity !== undefined) continue;
     const upstream = sink.family === 'fetch' || sink.family === 'http-client';
-    const message = upstream
-      ? `${sinkName(sink)} is not scoped by the caller: nothing from ctx.auth (a per-tenant credential, account header or id) constrains this upstream call, so every caller reaches the same data.`
-      : `${sinkName(sink)} is not scoped by the caller: filter by a value from ctx.auth (e.g. the token's tenantId or sub), or add an ownership check on the result.`;
-    context.report({ ruleId: 'mcify/scoped-queries', node: sink.reportNode, message, tool, confidence: sink.confidence, flow: sink.flow });
+    const messageId = upstream ? 'unscopedUpstream' : messageIdFor('mcify/scoped-queries', 'unscopedQuery', context.dialect);
+    context.report({ ruleId: 'mcify/scoped-queries', node: sink.reportNode, messageId, data: { sink: sinkName(sink) }, tool, confidence: sink.confidence, flow: sink.flow });
   }
 };

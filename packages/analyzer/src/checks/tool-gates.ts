@@ -1,5 +1,6 @@
 import type { MiddlewareFacts, ToolFacts } from '../discovery/facts.js';
 import type { GuardFacts, HandlerFlow } from '../flow/handler-flow.js';
+import { messageIdFor } from '../dialect.js';
 import { sensitiveVerbOf } from '../names.js';
 import type { CheckContext } from './check.js';
 
@@ -14,7 +15,8 @@ export function requireAuthCheck(tool: ToolFacts, context: CheckContext): void {
     tool,
     ...(tool.spec === undefined ? {} : { subject: tool.spec }),
     confidence: 'high',
-    message: `${tool.names[0] ?? 'This tool'} reads ctx.auth but has no requireAuth() middleware: an unauthenticated call reaches the handler. Add middlewares: [requireAuth()].`,
+    messageId: 'missingRequireAuth',
+    data: { tool: tool.names[0] ?? 'This tool' },
   });
 }
 
@@ -31,7 +33,8 @@ export function requireScopeCheck(tool: ToolFacts, context: CheckContext): void 
     node: tool.call,
     tool,
     confidence: 'high',
-    message: `${tool.names[0] ?? 'This tool'} can ${verb} but has no scope check: any authenticated caller may use it. Gate it with requireAuth({ scopes: ['…'] }) or requireAuth({ check }).`,
+    messageId: messageIdFor('mcify/require-scope-check', 'missingScopeCheck', context.dialect),
+    data: { tool: tool.names[0] ?? 'This tool', verb },
   });
 }
 

@@ -118,13 +118,10 @@ untypedRuleTester().run('no-auth-none', rule, {
       `,
       errors: [
         {
-          messageId: 'finding',
+          messageId: 'noPerUserAuth',
           line: 13,
           column: 16,
-          data: {
-            message:
-              'This server has no auth, yet me reads per-user identity from ctx.auth: every caller is the same user. Use oauth({ ... }) or bearer({ verify }).',
-          },
+          data: { what: 'has no auth', tool: 'me' },
         },
       ],
     },
@@ -149,7 +146,7 @@ untypedRuleTester().run('no-auth-none', rule, {
           tools: [me],
         });
       `,
-      errors: [{ messageId: 'finding', line: 16, column: 3, endLine: 16, endColumn: 15 }],
+      errors: [{ messageId: 'noPerUserAuth', line: 16, column: 3, endLine: 16, endColumn: 15 }],
     },
     // A static bearer token (no verify) while a tool reads claims.
     {
@@ -173,7 +170,7 @@ untypedRuleTester().run('no-auth-none', rule, {
           tools: [me],
         });
       `,
-      errors: [{ messageId: 'finding', line: 16, column: 3 }],
+      errors: [{ messageId: 'noPerUserAuth', line: 16, column: 3 }],
     },
     // A static API key through a variable, with a tool keyed by ctx.auth.key.
     {
@@ -199,7 +196,7 @@ untypedRuleTester().run('no-auth-none', rule, {
           tools: [usageGet],
         });
       `,
-      errors: [{ messageId: 'finding', line: 18, column: 3 }],
+      errors: [{ messageId: 'noPerUserAuth', line: 18, column: 3 }],
     },
   ],
 });
@@ -221,7 +218,7 @@ typedRuleTester().run('no-auth-none (typed)', rule, {
       `,
     },
   ],
-  invalid: [{ filename: 'file.ts', code: noneWithImportedTools, errors: [{ messageId: 'finding', line: 7, column: 3 }] }],
+  invalid: [{ filename: 'file.ts', code: noneWithImportedTools, errors: [{ messageId: 'noPerUserAuth', line: 7, column: 3 }] }],
 });
 
 espreeRuleTester().run('no-auth-none (espree, .js)', rule, {
@@ -261,7 +258,7 @@ espreeRuleTester().run('no-auth-none (espree, .js)', rule, {
           tools: [me],
         });
       `,
-      errors: [{ messageId: 'finding', line: 12, column: 3 }],
+      errors: [{ messageId: 'noPerUserAuth', line: 12, column: 3 }],
     },
   ],
 });

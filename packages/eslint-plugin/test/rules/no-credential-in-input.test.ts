@@ -108,15 +108,12 @@ untypedRuleTester().run('no-credential-in-input', rule, {
       code: apiKeyField,
       errors: [
         {
-          messageId: 'finding',
+          messageId: 'credentialField',
           line: 11,
           column: 5,
           endLine: 11,
           endColumn: 23,
-          data: {
-            message:
-              'Input field "apiKey" of weather_connect accepts a credential: it passes through the agent\'s context and logs. Store it server-side, keyed by the caller\'s ctx.auth.claims, and look it up in the handler. [weather_connect]',
-          },
+          data: { field: 'apiKey', tool: 'weather_connect' },
           suggestions: [{ messageId: 'removeCredentialField', data: { field: 'apiKey' }, output: apiKeyFieldRemoved }],
         },
       ],
@@ -136,7 +133,7 @@ untypedRuleTester().run('no-credential-in-input', rule, {
       `,
       errors: [
         {
-          messageId: 'finding',
+          messageId: 'credentialField',
           line: 7,
           column: 21,
           suggestions: [
@@ -180,7 +177,7 @@ untypedRuleTester().run('no-credential-in-input', rule, {
       `,
       errors: [
         {
-          messageId: 'finding',
+          messageId: 'credentialField',
           line: 11,
           column: 7,
           suggestions: [
@@ -226,7 +223,7 @@ untypedRuleTester().run('no-credential-in-input', rule, {
       `,
       errors: [
         {
-          messageId: 'finding',
+          messageId: 'credentialField',
           line: 8,
           column: 5,
           suggestions: [
@@ -250,7 +247,7 @@ untypedRuleTester().run('no-credential-in-input', rule, {
           ],
         },
         {
-          messageId: 'finding',
+          messageId: 'credentialField',
           line: 9,
           column: 5,
           suggestions: [
@@ -299,7 +296,7 @@ typedRuleTester().run('no-credential-in-input (typed)', rule, {
     {
       filename: 'file.ts',
       code: importedSchemaTool,
-      errors: [{ messageId: 'finding', line: 7, column: 3, endLine: 7, endColumn: 22, suggestions: [] }],
+      errors: [{ messageId: 'credentialField', line: 7, column: 3, endLine: 7, endColumn: 22, suggestions: [] }],
     },
   ],
 });
@@ -340,7 +337,7 @@ espreeRuleTester().run('no-credential-in-input (espree, .mjs)', rule, {
       `,
       errors: [
         {
-          messageId: 'finding',
+          messageId: 'credentialField',
           line: 9,
           column: 5,
           suggestions: [

@@ -136,15 +136,12 @@ untypedRuleTester().run('no-identity-in-input', rule, {
       code: userIdField,
       errors: [
         {
-          messageId: 'finding',
+          messageId: 'identityField',
           line: 10,
           column: 5,
           endLine: 10,
           endColumn: 30,
-          data: {
-            message:
-              'Input field "userId" of orders_find names the caller\'s identity: the agent can pass anyone\'s. Remove it and read the identity from ctx.auth.claims. [orders_find]',
-          },
+          data: { field: 'userId', tool: 'orders_find' },
           suggestions: [{ messageId: 'removeInputField', data: { field: 'userId' }, output: userIdFieldRemoved }],
         },
       ],
@@ -164,7 +161,7 @@ untypedRuleTester().run('no-identity-in-input', rule, {
       `,
       errors: [
         {
-          messageId: 'finding',
+          messageId: 'identityField',
           line: 7,
           column: 21,
           suggestions: [
@@ -201,7 +198,7 @@ untypedRuleTester().run('no-identity-in-input', rule, {
       `,
       errors: [
         {
-          messageId: 'finding',
+          messageId: 'identityField',
           line: 7,
           column: 36,
           suggestions: [
@@ -243,7 +240,7 @@ untypedRuleTester().run('no-identity-in-input', rule, {
       `,
       errors: [
         {
-          messageId: 'finding',
+          messageId: 'identityField',
           line: 10,
           column: 5,
           suggestions: [
@@ -284,12 +281,10 @@ untypedRuleTester().run('no-identity-in-input', rule, {
         export const issuesSearch = defineTool({ name: 'issues_search', description: 'Search issues.', input: byOrg, handler: async ({ q }) => ({ q }) });
       `,
       errors: ['projects_search', 'issues_search'].map((tool) => ({
-        messageId: 'finding' as const,
+        messageId: 'identityField' as const,
         line: 5,
         column: 3,
-        data: {
-          message: `Input field "orgId" of ${tool} names the caller's identity: the agent can pass anyone's. Remove it and read the identity from ctx.auth.claims. [${tool}]`,
-        },
+        data: { field: 'orgId', tool },
         suggestions: [
           {
             messageId: 'removeInputField' as const,
@@ -334,7 +329,7 @@ typedRuleTester().run('no-identity-in-input (typed)', rule, {
     {
       filename: 'file.ts',
       code: importedSchemaTool,
-      errors: [{ messageId: 'finding', line: 9, column: 3, endLine: 9, endColumn: 21, suggestions: [] }],
+      errors: [{ messageId: 'identityField', line: 9, column: 3, endLine: 9, endColumn: 21, suggestions: [] }],
     },
     // Imported and extended inline: still the `input:` line.
     {
@@ -351,7 +346,7 @@ typedRuleTester().run('no-identity-in-input (typed)', rule, {
           handler: async (input) => ({ format: input.format }),
         });
       `,
-      errors: [{ messageId: 'finding', line: 8, column: 3, suggestions: [] }],
+      errors: [{ messageId: 'identityField', line: 8, column: 3, suggestions: [] }],
     },
   ],
 });
@@ -392,7 +387,7 @@ espreeRuleTester().run('no-identity-in-input (espree, .js)', rule, {
       `,
       errors: [
         {
-          messageId: 'finding',
+          messageId: 'identityField',
           line: 8,
           column: 5,
           suggestions: [

@@ -102,13 +102,10 @@ untypedRuleTester().run('no-pii-in-logs', rule, {
       code: shorthand,
       errors: [
         {
-          messageId: 'finding',
+          messageId: 'personalDataLogged',
           line: 12,
           column: 5,
-          data: {
-            message:
-              'This log call writes `sub` unhashed: wrap it in hash(...) (or ctx.logger.hash(...)) so logs name people by pseudonym only. [orders_get]',
-          },
+          data: { what: '`sub`' },
           suggestions: [{ messageId: 'hashLoggedValue', data: { value: 'userId' }, output: shorthandFixed }],
         },
       ],
@@ -116,17 +113,17 @@ untypedRuleTester().run('no-pii-in-logs', rule, {
     // An identifier interpolated into the message.
     {
       code: templateMessage,
-      errors: [{ messageId: 'finding', line: 12, column: 5, suggestions: [{ messageId: 'hashLoggedValue', data: { value: 'userId' }, output: templateMessageFixed }] }],
+      errors: [{ messageId: 'personalDataLogged', line: 12, column: 5, suggestions: [{ messageId: 'hashLoggedValue', data: { value: 'userId' }, output: templateMessageFixed }] }],
     },
     // claims.sub given to console.log.
     {
       code: consoleSub,
-      errors: [{ messageId: 'finding', line: 12, column: 5, suggestions: [{ messageId: 'hashLoggedValue', data: { value: 'ctx.auth.claims.sub' }, output: consoleSubFixed }] }],
+      errors: [{ messageId: 'personalDataLogged', line: 12, column: 5, suggestions: [{ messageId: 'hashLoggedValue', data: { value: 'ctx.auth.claims.sub' }, output: consoleSubFixed }] }],
     },
     // An email from input, in a multi-line call: reported on its first line, the value itself wrapped.
     {
       code: emailMultiline,
-      errors: [{ messageId: 'finding', line: 11, column: 5, suggestions: [{ messageId: 'hashLoggedValue', data: { value: 'customerEmail' }, output: emailMultilineFixed }] }],
+      errors: [{ messageId: 'personalDataLogged', line: 11, column: 5, suggestions: [{ messageId: 'hashLoggedValue', data: { value: 'customerEmail' }, output: emailMultilineFixed }] }],
     },
     // A destructured context: no `ctx` in scope, so no suggestion (it would name ctx.logger).
     {
@@ -147,7 +144,7 @@ untypedRuleTester().run('no-pii-in-logs', rule, {
           },
         });
       `,
-      errors: [{ messageId: 'finding', line: 12, column: 5, suggestions: [] }],
+      errors: [{ messageId: 'personalDataLogged', line: 12, column: 5, suggestions: [] }],
     },
   ],
 });
@@ -193,7 +190,7 @@ espreeRuleTester().run('no-pii-in-logs (espree, .js)', rule, {
       `,
       errors: [
         {
-          messageId: 'finding',
+          messageId: 'personalDataLogged',
           line: 10,
           column: 5,
           suggestions: [

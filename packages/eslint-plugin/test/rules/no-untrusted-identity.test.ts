@@ -99,13 +99,10 @@ untypedRuleTester().run('no-untrusted-identity', rule, {
       `,
       errors: [
         {
-          messageId: 'finding',
+          messageId: 'untrustedIdentity',
           line: 14,
           column: 26,
-          data: {
-            message:
-              'prisma.order.findMany() is scoped by an identity taken from tool input: the caller chooses whose data this reaches. Take the identity from ctx.auth instead. [orders_list]',
-          },
+          data: { sink: 'prisma.order.findMany()' },
         },
       ],
     },
@@ -130,7 +127,7 @@ untypedRuleTester().run('no-untrusted-identity', rule, {
           },
         });
       `,
-      errors: [{ messageId: 'finding', line: 14, column: 24 }],
+      errors: [{ messageId: 'untrustedIdentity', line: 14, column: 24 }],
     },
     // A bare `tenant` input bound to a pg parameter, in a multi-line call.
     {
@@ -156,7 +153,7 @@ untypedRuleTester().run('no-untrusted-identity', rule, {
           },
         });
       `,
-      errors: [{ messageId: 'finding', line: 14, column: 28 }],
+      errors: [{ messageId: 'untrustedIdentity', line: 14, column: 28 }],
     },
     // An identity-named key in written values, given a non-identity-named input field.
     {
@@ -180,7 +177,7 @@ untypedRuleTester().run('no-untrusted-identity', rule, {
           },
         });
       `,
-      errors: [{ messageId: 'finding', line: 15, column: 24 }],
+      errors: [{ messageId: 'untrustedIdentity', line: 15, column: 24 }],
     },
   ],
 });
@@ -228,7 +225,7 @@ espreeRuleTester().run('no-untrusted-identity (espree, .js)', rule, {
           },
         });
       `,
-      errors: [{ messageId: 'finding', line: 12, column: 11 }],
+      errors: [{ messageId: 'untrustedIdentity', line: 12, column: 11 }],
     },
   ],
 });

@@ -137,20 +137,17 @@ untypedRuleTester().run('require-auth', rule, {
       code: noMiddlewares,
       errors: [
         {
-          messageId: 'finding',
+          messageId: 'missingRequireAuth',
           line: 4,
           column: 27,
-          data: {
-            message:
-              'profile_get reads ctx.auth but has no requireAuth() middleware: an unauthenticated call reaches the handler. Add middlewares: [requireAuth()]. [profile_get]',
-          },
+          data: { tool: 'profile_get' },
           suggestions: [{ messageId: 'addRequireAuth', output: noMiddlewaresFixed }],
         },
       ],
     },
     {
       code: emptyMiddlewares,
-      errors: [{ messageId: 'finding', line: 5, column: 36, suggestions: [{ messageId: 'addRequireAuth', output: emptyMiddlewaresFixed }] }],
+      errors: [{ messageId: 'missingRequireAuth', line: 5, column: 36, suggestions: [{ messageId: 'addRequireAuth', output: emptyMiddlewaresFixed }] }],
     },
     // rateLimit only, with a destructured `{ auth }` context: requireAuth() goes first in the array.
     {
@@ -169,7 +166,7 @@ untypedRuleTester().run('require-auth', rule, {
       `,
       errors: [
         {
-          messageId: 'finding',
+          messageId: 'missingRequireAuth',
           line: 5,
           column: 25,
           suggestions: [
@@ -212,7 +209,7 @@ untypedRuleTester().run('require-auth', rule, {
       `,
       errors: [
         {
-          messageId: 'finding',
+          messageId: 'missingRequireAuth',
           line: 8,
           column: 23,
           suggestions: [
@@ -259,7 +256,7 @@ untypedRuleTester().run('require-auth', rule, {
       `,
       errors: [
         {
-          messageId: 'finding',
+          messageId: 'missingRequireAuth',
           line: 7,
           column: 25,
           suggestions: [],
@@ -300,7 +297,7 @@ espreeRuleTester().run('require-auth (espree, .mjs)', rule, {
       `,
       errors: [
         {
-          messageId: 'finding',
+          messageId: 'missingRequireAuth',
           line: 3,
           column: 19,
           suggestions: [

@@ -97,13 +97,10 @@ untypedRuleTester().run('require-scope-check', rule, {
       `,
       errors: [
         {
-          messageId: 'finding',
+          messageId: 'missingScopeCheck',
           line: 5,
           column: 29,
-          data: {
-            message:
-              "orders_refund can refund but has no scope check: any authenticated caller may use it. Gate it with requireAuth({ scopes: ['…'] }) or requireAuth({ check }). [orders_refund]",
-          },
+          data: { tool: 'orders_refund', verb: 'refund' },
         },
       ],
     },
@@ -120,7 +117,7 @@ untypedRuleTester().run('require-scope-check', rule, {
           handler: async ({ email }) => ({ deleted: email }),
         });
       `,
-      errors: [{ messageId: 'finding', line: 4, column: 27 }],
+      errors: [{ messageId: 'missingScopeCheck', line: 4, column: 27 }],
     },
     // A neutral name whose description starts with an inflected sensitive verb.
     {
@@ -137,7 +134,7 @@ untypedRuleTester().run('require-scope-check', rule, {
           handler: async ({ orderId }) => ({ orderId }),
         });
       `,
-      errors: [{ messageId: 'finding', line: 5, column: 29 }],
+      errors: [{ messageId: 'missingScopeCheck', line: 5, column: 29 }],
     },
     // The scope check comes after the write: too late.
     {
@@ -162,10 +159,10 @@ untypedRuleTester().run('require-scope-check', rule, {
           },
         });
       `,
-      errors: [{ messageId: 'finding', line: 8, column: 29 }],
+      errors: [{ messageId: 'missingScopeCheck', line: 8, column: 29 }],
     },
     // The same custom guard without the setting.
-    { code: customGuard, errors: [{ messageId: 'finding', line: 6, column: 27 }] },
+    { code: customGuard, errors: [{ messageId: 'missingScopeCheck', line: 6, column: 27 }] },
   ],
 });
 
@@ -200,7 +197,7 @@ espreeRuleTester().run('require-scope-check (espree, .js)', rule, {
           handler: async (input) => ({ amount: input.amount }),
         });
       `,
-      errors: [{ messageId: 'finding', line: 4, column: 30 }],
+      errors: [{ messageId: 'missingScopeCheck', line: 4, column: 30 }],
     },
   ],
 });

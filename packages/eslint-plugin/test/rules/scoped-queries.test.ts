@@ -138,13 +138,10 @@ untypedRuleTester().run('scoped-queries', rule, {
       `,
       errors: [
         {
-          messageId: 'finding',
+          messageId: 'unscopedQuery',
           line: 14,
           column: 27,
-          data: {
-            message:
-              "prisma.invoice.findUnique() is not scoped by the caller: filter by a value from ctx.auth (e.g. the token's tenantId or sub), or add an ownership check on the result. [invoices_get]",
-          },
+          data: { sink: 'prisma.invoice.findUnique()' },
         },
       ],
     },
@@ -171,7 +168,7 @@ untypedRuleTester().run('scoped-queries', rule, {
           },
         });
       `,
-      errors: [{ messageId: 'finding', line: 15, column: 23 }],
+      errors: [{ messageId: 'unscopedQuery', line: 15, column: 23 }],
     },
     // A multi-line Drizzle chain: reported where the whole chain starts.
     {
@@ -199,7 +196,7 @@ untypedRuleTester().run('scoped-queries', rule, {
           },
         });
       `,
-      errors: [{ messageId: 'finding', line: 16, column: 24 }],
+      errors: [{ messageId: 'unscopedQuery', line: 16, column: 24 }],
     },
     // An upstream call authorised only by a server-held secret.
     {
@@ -221,7 +218,7 @@ untypedRuleTester().run('scoped-queries', rule, {
           },
         });
       `,
-      errors: [{ messageId: 'finding', line: 11, column: 23 }],
+      errors: [{ messageId: 'unscopedUpstream', line: 11, column: 23 }],
     },
   ],
 });
@@ -271,7 +268,7 @@ espreeRuleTester().run('scoped-queries (espree, .mjs)', rule, {
           },
         });
       `,
-      errors: [{ messageId: 'finding', line: 13, column: 11 }],
+      errors: [{ messageId: 'unscopedQuery', line: 13, column: 11 }],
     },
   ],
 });

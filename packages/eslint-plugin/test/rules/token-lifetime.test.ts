@@ -66,15 +66,12 @@ untypedRuleTester().run('token-lifetime', rule, {
       `,
       errors: [
         {
-          messageId: 'finding',
+          messageId: 'longLifetime',
           line: 11,
           column: 5,
           endLine: 11,
           endColumn: 27,
-          data: {
-            message:
-              'maxTokenAgeSec allows 1 day(s): a stolen token stays useful that long. Keep token lifetimes, maximum ages and clock tolerances at or under 15 minutes and refresh instead.',
-          },
+          data: { name: 'maxTokenAgeSec', duration: '1 day(s)' },
         },
       ],
     },
@@ -82,8 +79,8 @@ untypedRuleTester().run('token-lifetime', rule, {
     {
       code: oauthConfig('clockToleranceSec: 3600, maxTokenAgeSec: 60 * 60 * 24'),
       errors: [
-        { messageId: 'finding', line: 7, column: 119 },
-        { messageId: 'finding', line: 7, column: 144 },
+        { messageId: 'longLifetime', line: 7, column: 119 },
+        { messageId: 'longLifetime', line: 7, column: 144 },
       ],
     },
     // Units read from the name: 3600 s, 60 min, 30 days; 600 000 ms and a cache max age are fine.
@@ -98,9 +95,9 @@ untypedRuleTester().run('token-lifetime', rule, {
         };
       `,
       errors: [
-        { messageId: 'finding', line: 2, column: 3 },
-        { messageId: 'finding', line: 3, column: 3 },
-        { messageId: 'finding', line: 4, column: 3 },
+        { messageId: 'longLifetime', line: 2, column: 3 },
+        { messageId: 'longLifetime', line: 3, column: 3 },
+        { messageId: 'longLifetime', line: 4, column: 3 },
       ],
     },
     // A duration string, and a constant.
@@ -115,8 +112,8 @@ untypedRuleTester().run('token-lifetime', rule, {
         };
       `,
       errors: [
-        { messageId: 'finding', line: 4, column: 3 },
-        { messageId: 'finding', line: 6, column: 3 },
+        { messageId: 'longLifetime', line: 4, column: 3 },
+        { messageId: 'longLifetime', line: 6, column: 3 },
       ],
     },
   ],
@@ -152,7 +149,7 @@ espreeRuleTester().run('token-lifetime (espree, .js)', rule, {
           tools: [],
         });
       `,
-      errors: [{ messageId: 'finding', line: 7, column: 5 }],
+      errors: [{ messageId: 'longLifetime', line: 7, column: 5 }],
     },
   ],
 });
