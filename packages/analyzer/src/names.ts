@@ -64,15 +64,40 @@ function inflections(verb: string): string[] {
   return forms;
 }
 
-/** The sensitive verb a tool's name or the first word of its description names, if any. */
-export function sensitiveVerbOf(toolName: string, description: string | undefined, options: ResolvedOptions): string | undefined {
-  for (const word of wordsOf(toolName)) {
+/** Verbs that make a tool name a read: `refunds_list` lists refunds, it does not refund. */
+export const readVerbs: ReadonlySet<string> = new Set(['list', 'get', 'read', 'search', 'find', 'show', 'view', 'count', 'describe']);
+
+/**
+ * The verb of a tool name: its last word when that word, in base form, is a read verb or a sensitive
+ * verb (`refunds_list` → list, `orders_refund` → refund); otherwise its first word, when that is one
+ * (`refund_order` → refund, `list_transfers` → list); otherwise any sensitive word of the name
+ * (`payouts_schedule` → payout). `undefined` when the name has none.
+ */
+export function toolNameVerb(toolName: string, options: ResolvedOptions): string | undefined {
+  const words = wordsOf(toolName);
+  const isVerb = (word: string | undefined): word is string => word !== undefined && (readVerbs.has(word) || options.sensitiveVerbs.has(word));
+  const last = words.at(-1);
+  if (isVerb(last)) return last;
+  const first = words[0];
+  if (isVerb(first)) return first;
+  for (const word of words) {
     const verb = options.sensitiveVerbs.has(word) ? word : singular(word);
     if (options.sensitiveVerbs.has(verb)) return verb;
   }
+  return undefined;
+}
+
+/**
+ * The sensitive verb that makes a tool sensitive, if any: the verb of its name when that verb is
+ * sensitive ({@link toolNameVerb}), else the first word of its description when it is a sensitive
+ * verb, inflected or not ("Refunds an order.").
+ */
+export function sensitiveVerbOf(toolName: string, description: string | undefined, options: ResolvedOptions): string | undefined {
+  const verb = toolNameVerb(toolName, options);
+  if (verb !== undefined && options.sensitiveVerbs.has(verb)) return verb;
   const first = description?.trim().match(/^[A-Za-z]+/)?.[0]?.toLowerCase();
   if (first === undefined) return undefined;
-  for (const verb of options.sensitiveVerbs) if (inflections(verb).includes(first)) return verb;
+  for (const sensitive of options.sensitiveVerbs) if (inflections(sensitive).includes(first)) return sensitive;
   return undefined;
 }
 

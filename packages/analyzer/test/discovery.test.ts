@@ -69,6 +69,82 @@ describe('discovery (file mode)', () => {
     expect(byName.opaque?.middlewaresKnown).toBe(false);
   });
 
+  /** The scopeGate of `requireAuth(<options>)` in a file with `prelude` above the tool. */
+  function gateOf(requireAuthOptions: string, prelude = ''): boolean | undefined {
+    const facts = discoverFile(`
+      import { defineTool } from '@mcify/core';
+      import { requireAuth } from '@mcify/core/middleware';
+      import { z } from 'zod';
+      ${prelude}
+      defineTool({ name: 't', middlewares: [requireAuth(${requireAuthOptions})], input: z.object({}), handler: async () => 1 });
+    `);
+    return facts.tools[0]?.middlewares[0]?.scopeGate;
+  }
+
+  it.each([
+    // guide dialect
+    ["{ check: (a) => a.scopes.includes('x') }"],
+    ["{ check: (a) => a.claims.role === 'admin' }"],
+    ["{ check: (a) => a.claims['roles']?.includes('billing') ?? false }"],
+    ['{ check: (a) => a.claims.admin }'],
+    ['{ check: (a) => Boolean(a.claims.isStaff) }'],
+    ["{ check: (a) => a.claims.sub === 'ops-robot' }"],
+    ["{ check(a) { if (a.type !== 'oauth') return false; return a.scopes.includes('x'); } }"],
+    ["{ check: (a) => { if (!a.scopes.includes('x')) return false; return true; } }"],
+    ["{ check: async (a) => (await roles.lookup(a.token))?.role === 'owner' }"],
+    // published dialect
+    ["{ predicate: (a) => a.type === 'oauth_provider' && a.scope.split(' ').includes('orders:refund') }"],
+    ["{ predicate: (a) => a.type === 'oauth_provider' && a.subject.role === 'admin' }"],
+    ["{ predicate: ({ scopes }) => scopes.includes('x') }"],
+    ["{ predicate: (a) => a.type === 'oauth' ? a.scopes.includes('x') : false }"],
+    // what cannot be read, or says more than a check
+    ['{ check: policies.canRefund }'],
+    ['{ ...gateOptions }'],
+    ["{ scopes: ['x'], check: () => true }"],
+  ])('%s is a scope gate', (options) => {
+    expect(gateOf(options)).toBe(true);
+  });
+
+  it.each([
+    ['{ predicate: (auth) => auth.type !== \'none\' }'],
+    ['{ predicate: () => true }'],
+    ['{ check: () => false }'],
+    ['{ check: (auth) => Boolean(auth.claims.sub) }'],
+    ['{ check: (auth) => !!auth.claims.sub && auth.claims.sub !== \'\' }'],
+    ["{ predicate: (a) => a.type === 'bearer' && a.token.length > 0 }"],
+    ["{ predicate: (a) => a.type === 'api_key' && a.key !== undefined && a.headerName === 'x-api-key' }"],
+    ["{ predicate: (a) => a.type === 'oauth_provider' && a.subject.sub != null && Object.keys(a.subject).length > 0 }"],
+    ["{ check: (a) => a.type === 'oauth' && a.scopes.length > 0 }"],
+    ['{ check: (a) => typeof a.claims.sub === \'string\' }'],
+    ['{ check: (a) => Boolean(a.claims.scopes) }'],
+    ["{ check: (a) => a.token === process.env.ADMIN_TOKEN }"],
+    ['{ check: undefined }'],
+    ["{ message: 'Sign in first.' }"],
+  ])('%s is not a scope gate', (options) => {
+    expect(gateOf(options)).toBe(false);
+  });
+
+  it('follows predicates declared elsewhere in the file: functions, consts, factories', () => {
+    const prelude = `
+      function canRefund(auth) { return auth.type === 'oauth' && auth.scopes.includes('orders:refund'); }
+      function signedIn(auth) { return auth.type !== 'none'; }
+      const isAdmin = (auth) => auth.claims.role === 'admin';
+      const anyone = () => true;
+      const hasScope = (scope) => (auth) => auth.scopes.includes(scope);
+      const always = (_scope) => () => true;
+      const adminOptions = { check: isAdmin };
+    `;
+    expect(gateOf('{ check: canRefund }', prelude)).toBe(true);
+    expect(gateOf('{ check: signedIn }', prelude)).toBe(false);
+    expect(gateOf('{ predicate: isAdmin }', prelude)).toBe(true);
+    expect(gateOf('{ predicate: anyone }', prelude)).toBe(false);
+    expect(gateOf("{ check: hasScope('x') }", prelude)).toBe(true);
+    expect(gateOf("{ check: always('x') }", prelude)).toBe(false);
+    expect(gateOf('adminOptions', prelude)).toBe(true);
+    expect(gateOf('{ check: (auth) => isAdmin(auth) }', prelude)).toBe(true);
+    expect(gateOf('{ check: (auth) => signedIn(auth) }', prelude)).toBe(false);
+  });
+
   it.each([
     ['auth: none()', 'none'],
     ['auth: auth.none()', 'none'],
@@ -111,6 +187,29 @@ describe('discovery (program mode)', () => {
     const [config] = discovery.file(configFile).configs;
     expect(config?.tools.map((tool) => tool.names[0])).toEqual(['orders_list', 'orders_get']);
     expect(config?.toolsIncomplete).toBe(false);
+  });
+
+  it('reads a check imported from another file with a checker, and gives one it cannot read the benefit of the doubt', () => {
+    const files = {
+      'policies.ts': `export function canBill(auth: any) { return auth.type === 'oauth' && auth.scopes.includes('billing:write'); }
+        export const isSignedIn = (auth: any) => auth.type !== 'none' && Boolean(auth.claims.sub);`,
+      'tools.ts': `import { defineTool } from '@mcify/core'; import { requireAuth } from '@mcify/core/middleware'; import { z } from 'zod';
+        import { canBill, isSignedIn } from './policies';
+        defineTool({ name: 'bill', middlewares: [requireAuth({ check: canBill })], input: z.object({}), handler: async () => 1 });
+        defineTool({ name: 'signed', middlewares: [requireAuth({ check: isSignedIn })], input: z.object({}), handler: async () => 1 });`,
+    };
+    const { program, files: paths } = virtualProgram(files);
+    const toolsFile = program.getSourceFile(paths.find((file) => file.endsWith('tools.ts')) ?? '');
+    if (toolsFile === undefined) throw new Error('tools.ts missing');
+    const gates = (discovery: Discovery) => discovery.file(toolsFile).tools.map((tool) => [tool.names[0], tool.middlewares[0]?.scopeGate]);
+    expect(gates(new Discovery(options, program.getTypeChecker()))).toEqual([
+      ['bill', true],
+      ['signed', false],
+    ]);
+    expect(gates(new Discovery(options, undefined))).toEqual([
+      ['bill', true],
+      ['signed', true],
+    ]);
   });
 
   it('recognises mcify functions re-exported through the project’s own module', () => {

@@ -216,6 +216,76 @@ ${tool('unguarded', `async (input, ctx) => {
     expect(flow(flows, 'unguarded').sinks.map((sink) => sink.guarded)).toEqual([false]);
   });
 
+  it('counts a handler guard only when it decides on a scope, role or claim value, as a requireAuth check', () => {
+    const flows = fileFlows(`
+import { PrismaClient } from '@prisma/client';
+const db = new PrismaClient();
+function isManager(auth) { return auth.claims.role === 'manager'; }
+function signedIn(auth) { return auth.type !== 'none' && Boolean(auth.claims.sub); }
+${tool('role', `async (input, ctx) => {
+  if (ctx.auth.claims.role !== 'admin') throw new Error('admins only');
+  return db.document.findMany({});
+}`)}
+${tool('published_scope', `async (input, ctx) => {
+  if (ctx.auth.type !== 'oauth_provider' || !ctx.auth.scope.split(' ').includes('docs:admin')) throw new Error('forbidden');
+  return db.document.findMany({});
+}`)}
+${tool('published_subject', `async (input, ctx) => {
+  if (ctx.auth.type !== 'oauth_provider' || ctx.auth.subject.role !== 'admin') throw new Error('forbidden');
+  return db.document.findMany({});
+}`)}
+${tool('flag', `async (input, ctx) => {
+  if (!ctx.auth.claims.isAdmin) return null;
+  return db.document.findMany({});
+}`)}
+${tool('helper', `async (input, ctx) => {
+  if (!isManager(ctx.auth)) throw new Error('managers only');
+  return db.document.findMany({});
+}`)}
+${tool('sub_present', `async (input, ctx) => {
+  if (!ctx.auth.claims.sub) throw new Error('sign in');
+  return db.document.findMany({});
+}`)}
+${tool('token_present', `async (input, ctx) => {
+  if (ctx.auth.type !== 'bearer' || ctx.auth.token.length === 0) throw new Error('sign in');
+  return db.document.findMany({});
+}`)}
+${tool('scopes_present', `async (input, ctx) => {
+  if (!ctx.auth.scopes || ctx.auth.scopes.length === 0 || ctx.auth.claims.sub === '') throw new Error('sign in');
+  return db.document.findMany({});
+}`)}
+${tool('helper_presence', `async (input, ctx) => {
+  if (!signedIn(ctx.auth)) throw new Error('sign in');
+  return db.document.findMany({});
+}`)}
+`);
+    for (const name of ['role', 'published_scope', 'published_subject', 'flag', 'helper']) {
+      expect([name, flow(flows, name).authGuards.length, flow(flows, name).sinks.map((sink) => sink.guarded)]).toEqual([name, 1, [true]]);
+    }
+    for (const name of ['sub_present', 'token_present', 'scopes_present', 'helper_presence']) {
+      expect([name, flow(flows, name).authGuards.length, flow(flows, name).sinks.map((sink) => sink.guarded)]).toEqual([name, 0, [false]]);
+    }
+  });
+
+  it('keeps an ownership check on any auth value against a row loaded before', () => {
+    const flows = fileFlows(`
+import { PrismaClient } from '@prisma/client';
+const db = new PrismaClient();
+${tool('by_token', `async (input, ctx) => {
+  const key = await db.apiKey.findUnique({ where: { id: input.id } });
+  if (!key || key.ownerToken !== ctx.auth.token) throw new Error('not found');
+  return key;
+}`)}
+${tool('in_members', `async (input, ctx) => {
+  const doc = await db.document.findUnique({ where: { id: input.id } });
+  if (!doc || !doc.memberTokens.includes(ctx.auth.token)) throw new Error('not found');
+  return doc;
+}`)}
+`);
+    expect(flow(flows, 'by_token').sinks.map((sink) => sink.guarded)).toEqual([true]);
+    expect(flow(flows, 'in_members').sinks.map((sink) => sink.guarded)).toEqual([true]);
+  });
+
   it('reports sinks in same-file helpers at the handler call, scoped by what the call passes', () => {
     const flows = fileFlows(`
 import { PrismaClient } from '@prisma/client';

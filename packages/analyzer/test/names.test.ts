@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isCredentialName, isIdentityName, isPersonalDataName, sensitiveVerbOf, tokenLifetimeUnit, wordsOf } from '../src/names.js';
+import { isCredentialName, isIdentityName, isPersonalDataName, sensitiveVerbOf, tokenLifetimeUnit, toolNameVerb, wordsOf } from '../src/names.js';
 import { AnalyzerOptionsError, resolveOptions } from '../src/options.js';
 
 const options = resolveOptions();
@@ -50,7 +50,10 @@ describe('sensitive tools', () => {
     ['invoice', 'Voids an invoice.', 'void'],
     ['settle', 'Refunded orders are settled here.', 'refund'],
     ['payments', 'Pays the supplier.', 'pay'],
-    ['refunds_list', undefined, 'refund'],
+    ['refund_order', undefined, 'refund'],
+    ['api_keys_revoke', undefined, 'revoke'],
+    ['cancelSubscription', undefined, 'cancel'],
+    ['refunds_list', 'Refunds every order of a failed batch.', 'refund'],
     ['payouts_schedule', undefined, 'payout'],
     ['thing', 'Cancelling a subscription ends it.', 'cancel'],
   ])('%s / %s → %s', (name, description, verb) => {
@@ -65,8 +68,45 @@ describe('sensitive tools', () => {
     ['removal_stats', undefined],
     ['dropdown_options', undefined],
     ['transferable_items', undefined],
+    ['refunds_list', undefined],
+    ['refunds_list', 'List refunds issued this month.'],
+    ['exports_get', undefined],
+    ['list_transfers', undefined],
+    ['getDeletedUsers', undefined],
+    ['payouts_search', undefined],
   ])('%s / %s is not sensitive', (name, description) => {
     expect(sensitiveVerbOf(name, description, options)).toBeUndefined();
+  });
+});
+
+describe('the verb of a tool name', () => {
+  it.each([
+    // The last word, when it is a read or sensitive verb in base form.
+    ['refunds_list', 'list'],
+    ['exports_get', 'get'],
+    ['orders_refund', 'refund'],
+    ['api_keys_revoke', 'revoke'],
+    ['invoiceDescribe', 'describe'],
+    // Otherwise the first word, when it is one.
+    ['list_transfers', 'list'],
+    ['refund_order', 'refund'],
+    ['deleteUser', 'delete'],
+    ['get_deleted_users', 'get'],
+    // Otherwise any sensitive word of the name, plurals included.
+    ['payouts_schedule', 'payout'],
+    ['bulk_refunds_batch', 'refund'],
+  ])('%s → %s', (name, verb) => {
+    expect(toolNameVerb(name, options)).toBe(verb);
+  });
+  it.each(['orders', 'order_status', 'exporter_status', 'playlist'])('%s has no verb', (name) => {
+    expect(toolNameVerb(name, options)).toBeUndefined();
+  });
+  it('reads the configured sensitive verbs', () => {
+    const custom = resolveOptions({ sensitiveVerbs: ['archive'] });
+    expect(toolNameVerb('orders_archive', custom)).toBe('archive');
+    expect(sensitiveVerbOf('orders_archive', undefined, custom)).toBe('archive');
+    expect(sensitiveVerbOf('orders_refund', undefined, custom)).toBeUndefined();
+    expect(sensitiveVerbOf('archives_list', undefined, custom)).toBeUndefined();
   });
 });
 

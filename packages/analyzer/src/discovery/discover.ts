@@ -1,4 +1,5 @@
 import ts from 'typescript';
+import { isScopePredicate } from '../flow/analyze-handler.js';
 import type { ResolvedOptions } from '../options.js';
 import { followConst, forEachDescendant, functionOf, propertyOf, propertyValue, sameFileDeclaration, staticString } from './ast.js';
 import type { AuthFacts, ConfigFacts, DefinitionKind, MiddlewareFacts, ToolFacts } from './facts.js';
@@ -118,12 +119,9 @@ export class Discovery {
       if (bindings.resolve(node.expression) === 'requireAuth') {
         const [options] = node.arguments;
         const object = options === undefined ? undefined : followConst(options, this.checker);
-        const gate =
-          object !== undefined &&
-          ts.isObjectLiteralExpression(object) &&
-          ['check', 'predicate', 'scopes'].some((name) => propertyOf(object, name) !== undefined);
         // An options object we cannot read may hold a check: give it the benefit of the doubt.
-        return [{ node: element, requiresAuth: true, scopeGate: gate || (object !== undefined && !ts.isObjectLiteralExpression(object)) }];
+        const gate = object !== undefined && (!ts.isObjectLiteralExpression(object) || this.gatesByOptions(object));
+        return [{ node: element, requiresAuth: true, scopeGate: gate }];
       }
       const callee = skipOuter(node.expression);
       const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
@@ -131,6 +129,19 @@ export class Discovery {
       return [{ node: element, requiresAuth: false, scopeGate: false }];
     });
     return { middlewares, known };
+  }
+
+  /**
+   * `requireAuth({ scopes })` gates a tool; `{ check }` / `{ predicate }` only when its result depends
+   * on a scope, role or claim value ({@link isScopePredicate}). A spread may bring any of them.
+   */
+  private gatesByOptions(object: ts.ObjectLiteralExpression): boolean {
+    if (object.properties.some(ts.isSpreadAssignment) || propertyOf(object, 'scopes') !== undefined) return true;
+    const env = { options: this.options, checker: this.checker };
+    return ['check', 'predicate'].some((name) => {
+      const option = propertyOf(object, name);
+      return option !== undefined && isScopePredicate(option, env);
+    });
   }
 
   private configFacts(call: ts.CallExpression, bindings: McifyBindings): ConfigFacts {

@@ -8,7 +8,10 @@ export interface MiddlewareFacts {
   readonly node: ts.Expression;
   /** `requireAuth(...)` or a configured guard middleware. */
   readonly requiresAuth: boolean;
-  /** `requireAuth({ check | predicate | scopes })` or a configured guard: decides per tool who may call. */
+  /**
+   * `requireAuth({ scopes })`, a `requireAuth({ check | predicate })` whose function decides on a scope,
+   * role or claim value, or a configured guard: decides per tool who may call.
+   */
   readonly scopeGate: boolean;
 }
 

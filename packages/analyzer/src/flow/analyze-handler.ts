@@ -5,6 +5,7 @@
  */
 import ts from 'typescript';
 import type { ToolFacts } from '../discovery/facts.js';
+import { followConst, functionOf } from '../discovery/ast.js';
 import { McifyBindings, skipOuter } from '../discovery/mcify-symbols.js';
 import { isCredentialName, isIdentityName, isPersonalDataName, wordsOf } from '../names.js';
 import type { ResolvedOptions } from '../options.js';
@@ -33,6 +34,55 @@ export function analyzeHandler(tool: ToolFacts, env: FlowEnvironment): HandlerFl
   } catch {
     return emptyFlow;
   }
+}
+
+/**
+ * Whether a `requireAuth({ check })` / `requireAuth({ predicate })` option makes the middleware a scope
+ * gate: its function's result depends on a scope, role or claim value (`auth.scopes`, `auth.scope`,
+ * `auth.claims.*`, `auth.subject.*`) beyond mere presence. A constant, a test of `auth.type` alone, or
+ * one that a token, key, subject or `sub` is present, is not. The function may be written inline, be a
+ * method, or be declared elsewhere (a named function, a `const`, a factory call such as
+ * `hasScope('x')`); one that cannot be read gets the benefit of the doubt.
+ */
+export function isScopePredicate(option: ts.ObjectLiteralElementLike, env: FlowEnvironment): boolean {
+  const predicates = ts.isMethodDeclaration(option)
+    ? [option]
+    : ts.isPropertyAssignment(option)
+      ? predicateFunctions(option.initializer, env.checker)
+      : ts.isShorthandPropertyAssignment(option)
+        ? predicateFunctions(option.name, env.checker)
+        : undefined;
+  if (predicates === undefined) return true;
+  if (predicates.length === 0) return false;
+  return predicates.some((predicate) => {
+    if (!hasBody(predicate) || !isAnalysableFile(predicate.getSourceFile())) return true;
+    try {
+      return new Engine(env).decides(predicate);
+    } catch {
+      return true;
+    }
+  });
+}
+
+/**
+ * The functions an option value denotes: the function itself, or what a factory call returns
+ * (`hasScope('x')`); `[]` for `undefined`/`null`, `undefined` when it cannot be read.
+ */
+function predicateFunctions(expression: ts.Expression, checker: ts.TypeChecker | undefined): ts.FunctionLikeDeclaration[] | undefined {
+  const value = followConst(expression, checker);
+  if (isNullish(value)) return [];
+  const direct = functionOf(value, checker);
+  if (direct !== undefined) return [direct];
+  if (!ts.isCallExpression(value)) return undefined;
+  const factory = functionOf(value.expression, checker);
+  if (factory === undefined || !hasBody(factory)) return undefined;
+  const returned: ts.FunctionLikeDeclaration[] = [];
+  for (const result of returnedExpressions(factory)) {
+    const fn = functionOf(result, checker);
+    if (fn === undefined) return undefined;
+    returned.push(fn);
+  }
+  return returned.length > 0 ? returned : undefined;
 }
 
 /**
@@ -74,7 +124,10 @@ const preservingMethods = new Set(['toLowerCase', 'toUpperCase', 'toLocaleLowerC
 const preservingFunctions = new Set(['String', 'encodeURIComponent', 'encodeURI', 'decodeURIComponent', 'decodeURI', 'btoa', 'escape']);
 const membershipMethods = new Set(['includes', 'has', 'some', 'every', 'indexOf', 'startsWith', 'endsWith', 'test', 'match', 'hasScope', 'can', 'isAllowed']);
 const assertFunctions = new Set(['assert', 'invariant', 'ok', 'ensure', 'strictEqual', 'equal']);
-const roleWords = new Set(['admin', 'role', 'roles', 'scope', 'scopes', 'permission', 'permissions', 'staff', 'owner', 'superuser', 'can', 'is', 'allowed', 'groups', 'group']);
+/** Words of a boolean role flag, whose truthiness is a decision: `admin`, `isStaff`, `can_refund`. */
+const flagWords = new Set(['admin', 'staff', 'owner', 'superuser', 'can', 'is', 'allowed', 'has']);
+/** Parts of the auth context a decision never rests on: what kind of auth it is, and the credential itself. */
+const credentialAuthPaths = new Set(['', 'type', 'token', 'key', 'headerName', 'clientId']);
 const credentialWords = new Set(['secret', 'token', 'key', 'password', 'credential', 'credentials', 'apikey', 'auth', 'authorization', 'bearer', 'passwd']);
 const dbNames = /^(db|database|tx|trx|transaction|client|conn|connection|knex|pool|pg|sql|prisma|drizzle|kysely|orm|em|repo|store|supabase)$/i;
 
@@ -203,6 +256,21 @@ class Engine {
       logCalls: this.logs,
       authGuards: this.guards.map(({ node, position, comparison }) => ({ node, position, comparison })),
     };
+  }
+
+  /**
+   * Whether a `requireAuth({ check | predicate })` function decides on a scope, role or claim value:
+   * what it returns, or a guard in its body, is a decision (see {@link Engine.condition}).
+   */
+  decides(predicate: FunctionWithBody): boolean {
+    const root = new Activation(predicate, predicate.getSourceFile(), undefined, undefined, false, 0, [predicate]);
+    const [auth] = predicate.parameters;
+    if (auth !== undefined) root.params.set(auth, { kind: 'auth', trusted: auth, authPath: '' });
+    this.walkFunction(predicate, root);
+    if (this.guards.some((guard) => guard.comparison)) return true;
+    const scan: GuardScan = { compares: false, rows: new Set<object>(), following: new Set<ts.Node>() };
+    for (const returned of returnedExpressions(predicate)) this.condition(returned, root, scan);
+    return scan.compares;
   }
 
   // ---------------------------------------------------------------- walking
@@ -344,6 +412,12 @@ class Engine {
     }
   }
 
+  /**
+   * Walks a guard condition: what it decides on. A decision depends on a scope, role or claim value
+   * (`ctx.auth.scopes`, `.scope`, `.claims.*`, `.subject.*`, or a value looked up by the token), beyond
+   * its mere presence; a test of `ctx.auth.type`, or that a token, key, subject or `sub` is there, is
+   * none. The same rule decides whether a `requireAuth({ check | predicate })` gates a tool.
+   */
   private condition(expression: ts.Expression, activation: Activation, result: GuardScan): void {
     const node = skipOuter(expression);
     if (ts.isPrefixUnaryExpression(node) && node.operator === ts.SyntaxKind.ExclamationToken) {
@@ -354,6 +428,12 @@ class Engine {
       this.condition(node.expression, activation, result);
       return;
     }
+    if (ts.isConditionalExpression(node)) {
+      this.condition(node.condition, activation, result);
+      this.condition(node.whenTrue, activation, result);
+      this.condition(node.whenFalse, activation, result);
+      return;
+    }
     if (ts.isBinaryExpression(node)) {
       const operator = node.operatorToken.kind;
       if (operator === ts.SyntaxKind.BarBarToken || operator === ts.SyntaxKind.AmpersandAmpersandToken || operator === ts.SyntaxKind.QuestionQuestionToken) {
@@ -362,31 +442,53 @@ class Engine {
         return;
       }
       if (isComparison(operator)) {
-        if (isNullish(node.left) || isNullish(node.right)) return;
+        // `x !== undefined`, `x !== ''`: whether there is one, not what it is.
+        if (isNullish(node.left) || isNullish(node.right) || isEmptyString(node.left) || isEmptyString(node.right)) return;
         const left = this.evaluate(node.left, activation);
         const right = this.evaluate(node.right, activation);
-        this.compare(left, right, result);
-        this.compare(right, left, result);
+        this.compare(left, node.left, right, result);
+        this.compare(right, node.right, left, result);
       }
       return;
     }
     if (ts.isCallExpression(node)) {
       const callee = skipOuter(node.expression);
       const name = calleeNameOf(callee);
+      // `Boolean(x)` is `x` as a condition.
+      if (name === 'Boolean' && ts.isIdentifier(callee) && node.arguments[0] !== undefined) {
+        this.condition(node.arguments[0], activation, result);
+        return;
+      }
       const values = node.arguments.map((argument) => this.evaluate(argument, activation));
       if (ts.isPropertyAccessExpression(callee)) values.push(this.evaluate(callee.expression, activation));
+      const addRows = (): void => {
+        for (const value of values) for (const row of value.rows ?? []) result.rows.add(row);
+      };
       if (name !== undefined && membershipMethods.has(name)) {
-        const trusted = values.find((value) => isPureTrusted(value) && !onlyType(value));
-        if (trusted !== undefined) {
+        // `ctx.auth.scopes.includes('x')`, `roles.includes(claims.role)`; any auth value against a loaded row.
+        const trusted = values.filter((value) => isPureTrusted(value) && !onlyType(value));
+        const ownership = trusted.length > 0 && values.some((value) => (value.rows?.size ?? 0) > 0);
+        if (ownership || trusted.some(isDecisionValue)) {
           result.compares = true;
-          for (const value of values) for (const row of value.rows ?? []) result.rows.add(row);
+          addRows();
         }
         return;
       }
-      // A predicate helper given the auth context and a row: `if (!canAccess(ctx, doc)) throw`.
-      if (values.some((value) => value.kind === 'ctx' || value.kind === 'auth')) {
-        result.compares = true;
-        for (const value of values) for (const row of value.rows ?? []) result.rows.add(row);
+      // A predicate helper given the auth context or an auth-derived value: `if (!canAccess(ctx, doc)) throw`.
+      // One we can read decides by what it returns; one we cannot, given the context, gets the benefit of the doubt.
+      const givenContext = values.some((value) => value.kind === 'ctx' || value.kind === 'auth');
+      if (givenContext || values.some(isPureTrusted)) {
+        const helper = this.helperFor(node, activation);
+        let decides = givenContext && helper === null;
+        if (helper?.fn !== undefined && hasBody(helper.fn)) {
+          const inner: GuardScan = { compares: false, rows: new Set<object>(), following: result.following };
+          for (const returned of returnedExpressions(helper.fn)) this.condition(returned, helper, inner);
+          decides = inner.compares;
+        }
+        if (decides) {
+          result.compares = true;
+          addRows();
+        }
       }
       return;
     }
@@ -403,14 +505,25 @@ class Engine {
       }
     }
     const value = this.evaluate(node, activation);
-    // A role flag from the token: `if (!ctx.auth.claims.admin) throw`.
-    if (value.authPath !== undefined && wordsOf(value.authPath.split('.').at(-1) ?? '').some((word) => roleWords.has(word))) result.compares = true;
+    // A role flag of the token or of a session looked up by it: `if (!ctx.auth.claims.admin) throw`,
+    // `session.isStaff`. The truthiness of anything else (`claims.sub`, `scopes`, `token`) is presence.
+    if (!isPureTrusted(value) || !isDecisionValue(value)) return;
+    const name = value.authPath !== undefined ? value.authPath.split('.').at(-1) : ts.isPropertyAccessExpression(node) ? node.name.text : ts.isElementAccessExpression(node) && ts.isStringLiteralLike(node.argumentExpression) ? node.argumentExpression.text : undefined;
+    if (name !== undefined && wordsOf(name).some((word) => flagWords.has(word))) result.compares = true;
   }
 
-  private compare(trusted: Value, other: Value, result: GuardScan): void {
+  /** One side of a comparison: an auth value compared with `other`. */
+  private compare(trusted: Value, expression: ts.Expression, other: Value, result: GuardScan): void {
     if (!isPureTrusted(trusted) || onlyType(trusted)) return;
+    // Any auth value against a row loaded before is an ownership check: `row.apiToken !== ctx.auth.token`.
+    if ((other.rows?.size ?? 0) > 0) {
+      result.compares = true;
+      for (const row of other.rows ?? []) result.rows.add(row);
+      return;
+    }
+    // `scopes.length > 0`, `token.length > 0`: a count of what is there.
+    if (!isDecisionValue(trusted) || isSizeAccess(expression)) return;
     result.compares = true;
-    for (const row of other.rows ?? []) result.rows.add(row);
   }
 
   // ---------------------------------------------------------------- sinks
@@ -1397,8 +1510,8 @@ interface GuardScan {
   readonly following: Set<ts.Node>;
 }
 
-/** The expressions a function literal returns: its expression body, or its `return` statements' values. */
-function returnedExpressions(fn: ts.ArrowFunction | ts.FunctionExpression): ts.Expression[] {
+/** The expressions a function returns: its expression body, or its `return` statements' values. */
+function returnedExpressions(fn: FunctionWithBody): ts.Expression[] {
   if (!ts.isBlock(fn.body)) return [fn.body];
   const found: ts.Expression[] = [];
   const visit = (node: ts.Node): void => {
@@ -1439,6 +1552,29 @@ function isNullish(expression: ts.Expression): boolean {
 
 function onlyType(value: Value): boolean {
   return value.authPath === 'type';
+}
+
+/**
+ * An auth-derived value a decision can rest on: a scope, role or claim (`scopes`, `scope`, `claims.*`,
+ * `subject.*`) or a value derived from the auth context (a session looked up by the token), but not
+ * `ctx.auth` itself, its `type`, nor the token, key or client id.
+ */
+function isDecisionValue(value: Value): boolean {
+  if (!isPureTrusted(value)) return false;
+  if (value.authPath === undefined) return value.kind !== 'auth' && value.kind !== 'ctx';
+  return !credentialAuthPaths.has(value.authPath.split('.')[0] ?? '');
+}
+
+/** `x.length`, `x.size`, `Object.keys(x).length`. */
+function isSizeAccess(expression: ts.Expression): boolean {
+  const node = skipOuter(expression);
+  const name = ts.isPropertyAccessExpression(node) ? node.name.text : ts.isElementAccessExpression(node) && ts.isStringLiteralLike(node.argumentExpression) ? node.argumentExpression.text : undefined;
+  return name === 'length' || name === 'size';
+}
+
+function isEmptyString(expression: ts.Expression): boolean {
+  const node = skipOuter(expression);
+  return ts.isStringLiteralLike(node) && node.text === '';
 }
 
 function isInertExpression(node: ts.Expression): boolean {

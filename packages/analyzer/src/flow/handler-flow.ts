@@ -58,9 +58,11 @@ export interface GuardFacts {
   /** Source position, to compare with sinks' positions in the handler. */
   readonly position: number;
   /**
-   * The condition compares an auth-derived value (other than `ctx.auth.type`) with something, tests a
-   * membership in one (`ctx.auth.scopes.includes(...)`), a role flag of the token, or asks a predicate
-   * given the auth context. Null checks (`session === null`) and `ctx.auth.type` tests are not guards.
+   * The condition decides on a scope, role or claim value: it compares one (`claims.role === 'admin'`),
+   * tests a membership in one (`ctx.auth.scopes.includes(...)`), reads a role flag (`claims.admin`),
+   * compares any auth value with a row loaded before (ownership), or asks a predicate given the auth
+   * context that does so (or that cannot be read). Presence tests (`session === null`,
+   * `!ctx.auth.claims.sub`, `ctx.auth.token.length > 0`) and `ctx.auth.type` tests are not guards.
    */
   readonly comparison: boolean;
 }
