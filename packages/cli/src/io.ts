@@ -4,7 +4,7 @@ export interface CommandIo {
   readonly stdout: (line: string) => void;
   /** Writes one line to standard error. */
   readonly stderr: (line: string) => void;
-  /** Resolves when the process is asked to stop (SIGINT or SIGTERM). */
+  /** Resolves when the process is asked to stop (SIGINT or SIGTERM), or the process that started it is gone. */
   readonly untilStopped: () => Promise<void>;
   /** Whether standard output is a terminal that shows colour. */
   readonly color?: boolean;
@@ -22,17 +22,28 @@ function wantsColor(stream: NodeJS.WriteStream): boolean {
   return stream.isTTY && stream.hasColors();
 }
 
+/** How often a running command checks that the process that started it is still there. */
+const parentCheckMs = 250;
+
 /** The process's own streams and signals. */
 export const processIo: CommandIo = {
   stdout: (line) => process.stdout.write(`${line}\n`),
   stderr: (line) => process.stderr.write(`${line}\n`),
+  // SIGINT, SIGTERM, or the parent gone: a wrapper (`npx` runs the command under `sh -c`) that is
+  // killed does not pass the signal on, and would leave the command running, orphaned.
   untilStopped: () =>
     new Promise((resolve) => {
-      const stop = () => {
+      const parent = process.ppid;
+      const orphaned = setInterval(() => {
+        if (process.ppid !== parent) stop();
+      }, parentCheckMs);
+      orphaned.unref();
+      function stop() {
+        clearInterval(orphaned);
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
         resolve();
-      };
+      }
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     }),
