@@ -296,7 +296,7 @@ function finalise(drafts: readonly DraftFinding[], options: ResolvedOptions, sup
     });
     const names = draft.tool === undefined || draft.tool.names.length === 0 ? [null] : draft.tool.names;
     for (const tool of names) {
-      const key = `${draft.ruleId}|${location.file}|${String(location.line)}|${String(location.column)}|${tool ?? ''}`;
+      const key = `${draft.ruleId}|${draft.messageId}|${location.file}|${String(location.line)}|${String(location.column)}|${tool ?? ''}`;
       if (seen.has(key)) continue;
       seen.add(key);
       const subject = draft.subject?.getSourceFile() === draft.node.getSourceFile() ? { start: draft.subject.getStart(), end: draft.subject.getEnd() } : undefined;

@@ -206,14 +206,20 @@ export const rules: Readonly<Record<RuleId, RuleMeta>> = {
   'mcify/token-lifetime': {
     id: 'mcify/token-lifetime',
     severity: 'warning',
-    description: 'A token lifetime, maximum age or clock tolerance above 900 seconds.',
+    description: "A token lifetime, maximum age or clock tolerance above 900 seconds (refresh tokens: above 7 days), set or left to oauthProvider()'s defaults.",
     rationale:
-      'A bearer token is valid until it expires, whoever holds it; a short lifetime bounds how long a leaked or stolen token (from a log, an agent transcript, a compromised client) stays useful, and how long a revoked user keeps access. Fifteen minutes is the limit; refresh tokens exist for longer sessions.',
+      'A bearer token is valid until it expires, whoever holds it; a short lifetime bounds how long a leaked or stolen token (from a log, an agent transcript, a compromised client) stays useful, and how long a revoked user keeps access. Fifteen minutes is the limit for access tokens; refresh tokens, which exist for longer sessions, get seven days and should rotate on use.',
     securitySeverity: 3.7,
     precision: 'high',
     cwe: [613],
     messages: {
       longLifetime: '{{name}} allows {{duration}}: a stolen token stays useful that long. Keep token lifetimes, maximum ages and clock tolerances at or under 15 minutes and refresh instead.',
+      refreshLifetime:
+        '{{name}} keeps refresh tokens valid for {{duration}}: a stolen refresh token keeps minting access tokens that long. Keep refresh tokens at or under 7 days and rotate them on use.',
+      defaultLifetime:
+        'oauthProvider() issues access tokens for {{duration}} when {{option}} is left out: a stolen token stays useful that long. Set {{option}} to 900 or less.',
+      defaultRefreshLifetime:
+        'oauthProvider() issues refresh tokens for {{duration}} when {{option}} is left out: a stolen refresh token keeps minting access tokens that long. Set {{option}} to 7 or less.',
     },
   },
 };

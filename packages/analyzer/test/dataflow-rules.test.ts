@@ -19,6 +19,7 @@ function run(check: ToolCheck, text: string, multiUser = true): string[] {
   const context: CheckContext = {
     options,
     checker: undefined,
+    dialect: 'guide',
     discovery,
     flowOf: createHandlerAnalyzer({ options, checker: undefined }),
     inputFieldsOf: (tool) => inputFields(tool.input, undefined),

@@ -5,7 +5,7 @@
  * ```js
  * // eslint.config.js
  * import mcify from 'eslint-plugin-mcify';
- * export default [mcify.configs['recommended-type-checked']];
+ * export default [mcify.configs.recommended];
  * ```
  *
  * @packageDocumentation
@@ -30,15 +30,30 @@ function ruleLevels(level: (ruleId: RuleId) => Level): Record<string, Level> {
 
 const defaultLevel = (ruleId: RuleId): Level => (ruleTable[ruleId].severity === 'error' ? 'error' : 'warn');
 
-/** Typed linting through typescript-eslint's project service; the parser is loaded only when this config is used. */
+/** The files every config lints: TypeScript and JavaScript sources, including `mcify.config.ts`. */
+const lintedFiles = ['**/*.{ts,mts,cts,tsx,js,mjs,cjs}'];
+
+/** typescript-eslint's parser (a dependency of this plugin), loaded when a config's language options are first read. */
+function parser(): TSESLint.FlatConfig.Parser {
+  return require('@typescript-eslint/parser') as TSESLint.FlatConfig.Parser;
+}
+
+/** Typed linting through typescript-eslint's project service. */
 function typeChecked(config: TSESLint.FlatConfig.Config): TSESLint.FlatConfig.Config {
   return {
     ...config,
     get languageOptions() {
-      return {
-        parser: require('@typescript-eslint/parser') as TSESLint.FlatConfig.Parser,
-        parserOptions: { projectService: true },
-      };
+      return { parser: parser(), parserOptions: { projectService: true } };
+    },
+  };
+}
+
+/** Untyped linting: typescript-eslint's parser without type information, for TypeScript and JavaScript alike. */
+function untyped(config: TSESLint.FlatConfig.Config): TSESLint.FlatConfig.Config {
+  return {
+    ...config,
+    get languageOptions() {
+      return { parser: parser() };
     },
   };
 }
@@ -51,16 +66,20 @@ const plugin = {
 
 const base = (name: string, level: (ruleId: RuleId) => Level): TSESLint.FlatConfig.Config => ({
   name: `mcify/${name}`,
+  files: lintedFiles,
   plugins: { mcify: plugin },
   rules: ruleLevels(level),
 });
 
-/** Every rule at its default severity; no type information needed. */
-plugin.configs.recommended = base('recommended', defaultLevel);
+/**
+ * Every rule at its default severity; no type information needed. Sets `files` and the parser, so
+ * `export default [mcify.configs.recommended]` alone lints `src/**\/*.ts` and `mcify.config.ts`.
+ */
+plugin.configs.recommended = untyped(base('recommended', defaultLevel));
 /** The same, with typed linting so imported schemas, tools and helpers resolve. */
 plugin.configs['recommended-type-checked'] = typeChecked(base('recommended-type-checked', defaultLevel));
 /** Every rule as an error (warnings raised). */
-plugin.configs.strict = base('strict', () => 'error');
+plugin.configs.strict = untyped(base('strict', () => 'error'));
 /** Every rule as an error, with typed linting. */
 plugin.configs.all = typeChecked(base('all', () => 'error'));
 

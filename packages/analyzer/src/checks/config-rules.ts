@@ -2,7 +2,7 @@ import ts from 'typescript';
 import { forEachDescendant, propertyNameText, staticNumber, staticString } from '../discovery/ast.js';
 import type { ConfigFacts } from '../discovery/facts.js';
 import { messageIdFor } from '../dialect.js';
-import { durationSeconds, tokenLifetimeUnit } from '../names.js';
+import { durationSeconds, tokenLifetimeUnit, wordsOf } from '../names.js';
 import type { CheckContext } from './check.js';
 
 /** `mcify/no-auth-none`: no per-user auth in front of tools that read per-user identity. */
@@ -27,11 +27,32 @@ export function noAuthNone(config: ConfigFacts, context: CheckContext): void {
 /** Seconds above which a token lifetime, maximum age or clock tolerance is flagged. */
 const longestLifetimeSec = 900;
 
-/** `mcify/token-lifetime`: token lifetimes, maximum ages and clock tolerances above 15 minutes, anywhere in a file. */
+/** Seconds above which a refresh-token lifetime is flagged: refresh tokens exist for longer sessions, but not forever. */
+const longestRefreshLifetimeSec = 7 * 86_400;
+
+/**
+ * What the published `oauthProvider()` (`@mcify/core` 1.0.0-alpha.*) issues when an option is left out:
+ * access tokens for `accessTtlSeconds` (3,600 s), refresh tokens for `refreshTtlDays` (30 days).
+ */
+const oauthProviderDefaults: readonly { readonly option: string; readonly seconds: number; readonly refresh: boolean }[] = [
+  { option: 'accessTtlSeconds', seconds: 3600, refresh: false },
+  { option: 'refreshTtlDays', seconds: 30 * 86_400, refresh: true },
+];
+
+/**
+ * `mcify/token-lifetime`: token lifetimes, maximum ages and clock tolerances above 15 minutes (refresh
+ * tokens: above 7 days), anywhere in a file; and `oauthProvider()` calls that leave a lifetime to a
+ * default above those limits.
+ */
 export function tokenLifetime(sourceFile: ts.SourceFile, context: CheckContext): void {
   // Lifetimes in tests are test data (a token a day old, to see it refused), not a server's policy.
   if (isTestFile(sourceFile.fileName)) return;
+  const { bindings } = context.discovery.file(sourceFile);
   forEachDescendant(sourceFile, (node) => {
+    if (bindings.isCallOf(node, 'oauthProvider')) {
+      oauthProviderDefaultLifetimes(node, context);
+      return;
+    }
     if (!ts.isPropertyAssignment(node)) return;
     const name = propertyNameText(node.name);
     const unit = name === undefined ? undefined : tokenLifetimeUnit(name);
@@ -39,16 +60,37 @@ export function tokenLifetime(sourceFile: ts.SourceFile, context: CheckContext):
     const number = staticNumber(node.initializer, context.checker);
     const text = number === undefined ? staticString(node.initializer, context.checker) : undefined;
     const seconds = number !== undefined ? number * unit : text === undefined ? undefined : durationSeconds(text);
-    if (seconds === undefined || seconds <= longestLifetimeSec) return;
+    const refresh = wordsOf(name).includes('refresh');
+    if (seconds === undefined || seconds <= (refresh ? longestRefreshLifetimeSec : longestLifetimeSec)) return;
     context.report({
       ruleId: 'mcify/token-lifetime',
       node,
       tool: undefined,
       confidence: 'high',
-      messageId: 'longLifetime',
+      messageId: refresh ? 'refreshLifetime' : 'longLifetime',
       data: { name, duration: formatSeconds(seconds) },
     });
   });
+}
+
+/** The lifetimes an `oauthProvider({ ... })` call leaves to a default above the limits (only when its options are a literal without spreads). */
+function oauthProviderDefaultLifetimes(call: ts.CallExpression, context: CheckContext): void {
+  const [options] = call.arguments;
+  if (options === undefined || !ts.isObjectLiteralExpression(options)) return;
+  if (options.properties.some((property) => !ts.isPropertyAssignment(property) && !ts.isShorthandPropertyAssignment(property) && !ts.isMethodDeclaration(property))) return;
+  const given = new Set(options.properties.map((property) => (property.name === undefined ? undefined : propertyNameText(property.name))));
+  for (const lifetime of oauthProviderDefaults) {
+    if (given.has(lifetime.option)) continue;
+    if (lifetime.seconds <= (lifetime.refresh ? longestRefreshLifetimeSec : longestLifetimeSec)) continue;
+    context.report({
+      ruleId: 'mcify/token-lifetime',
+      node: call,
+      tool: undefined,
+      confidence: 'high',
+      messageId: lifetime.refresh ? 'defaultRefreshLifetime' : 'defaultLifetime',
+      data: { option: lifetime.option, duration: formatSeconds(lifetime.seconds) },
+    });
+  }
 }
 
 /** A test file by the common runners' conventions: `*.test.ts`, `*.spec.js`, or under `__tests__/`. */

@@ -12,10 +12,11 @@ export type McifySymbol =
   | 'bearer'
   | 'apiKey'
   | 'oauth'
+  | 'oauthProvider'
   | 'auth'
   | 'hash';
 
-const known = new Set<string>(['defineTool', 'defineConfig', 'defineResource', 'definePrompt', 'requireAuth', 'rateLimit', 'none', 'bearer', 'apiKey', 'oauth', 'auth', 'hash']);
+const known = new Set<string>(['defineTool', 'defineConfig', 'defineResource', 'definePrompt', 'requireAuth', 'rateLimit', 'none', 'bearer', 'apiKey', 'oauth', 'oauthProvider', 'auth', 'hash']);
 
 /** Module specifiers that are mcify: the published packages and this repository's reference implementation. */
 export function isMcifyModule(specifier: string): boolean {
@@ -62,11 +63,11 @@ export class McifyBindings {
       if (ts.isIdentifier(owner)) {
         if (this.namespaces.has(owner.text) && known.has(member)) return member as McifySymbol;
         const ownerSymbol = this.locals.get(owner.text) ?? this.resolveWithChecker(owner);
-        if (ownerSymbol === 'auth' && ['none', 'bearer', 'apiKey', 'oauth'].includes(member)) return member as McifySymbol;
+        if (ownerSymbol === 'auth' && ['none', 'bearer', 'apiKey', 'oauth', 'oauthProvider'].includes(member)) return member as McifySymbol;
       }
       // `mcify.auth.none()` through a namespace import.
       if (ts.isPropertyAccessExpression(owner) && owner.name.text === 'auth' && ts.isIdentifier(owner.expression) && this.namespaces.has(owner.expression.text)) {
-        if (['none', 'bearer', 'apiKey', 'oauth'].includes(member)) return member as McifySymbol;
+        if (['none', 'bearer', 'apiKey', 'oauth', 'oauthProvider'].includes(member)) return member as McifySymbol;
       }
     }
     return undefined;

@@ -97,7 +97,44 @@ untypedRuleTester().run('token-lifetime', rule, {
       errors: [
         { messageId: 'longLifetime', line: 2, column: 3 },
         { messageId: 'longLifetime', line: 3, column: 3 },
-        { messageId: 'longLifetime', line: 4, column: 3 },
+        // Refresh tokens: their own message, and their own limit (7 days).
+        { messageId: 'refreshLifetime', line: 4, column: 3, data: { name: 'refreshTokenTtlDays', duration: '30 day(s)' } },
+      ],
+    },
+    // The published oauthProvider() with its lifetimes left out: the defaults (3,600 s, 30 days) are flagged, on the call.
+    {
+      code: ts`
+        import { defineConfig, MemoryOAuthStore, oauthProvider } from '@mcify/core';
+
+        export default defineConfig({
+          name: 'notes',
+          version: '1.0.0',
+          auth: oauthProvider({ store: new MemoryOAuthStore(), authorize: async () => ({ subject: { sub: 'u' } }) }),
+        });
+      `,
+      errors: [
+        { messageId: 'defaultLifetime', line: 6, column: 9, data: { option: 'accessTtlSeconds', duration: '1 hour(s)' } },
+        { messageId: 'defaultRefreshLifetime', line: 6, column: 9, data: { option: 'refreshTtlDays', duration: '30 day(s)' } },
+      ],
+    },
+    // Only the refresh-token default left out, through the auth namespace.
+    {
+      code: ts`
+        import { auth, defineConfig, MemoryOAuthStore } from '@mcify/core';
+
+        export default defineConfig({
+          name: 'notes',
+          version: '1.0.0',
+          auth: auth.oauthProvider({ store: new MemoryOAuthStore(), authorize: async () => ({ subject: { sub: 'u' } }), accessTtlSeconds: 600 }),
+        });
+      `,
+      errors: [
+        {
+          messageId: 'defaultRefreshLifetime',
+          line: 6,
+          column: 9,
+          data: { option: 'refreshTtlDays', duration: '30 day(s)' },
+        },
       ],
     },
     // A duration string, and a constant.
@@ -121,6 +158,19 @@ untypedRuleTester().run('token-lifetime', rule, {
 
 espreeRuleTester().run('token-lifetime (espree, .js)', rule, {
   valid: [
+    // oauthProvider() with both lifetimes within the limits.
+    {
+      filename: 'mcify.config.js',
+      code: ts`
+        import { defineConfig, MemoryOAuthStore, oauthProvider } from '@mcify/core';
+
+        export default defineConfig({
+          name: 'notes',
+          version: '1.0.0',
+          auth: oauthProvider({ store: new MemoryOAuthStore(), authorize: async () => ({ subject: { sub: 'u' } }), accessTtlSeconds: 900, refreshTtlDays: 7 }),
+        });
+      `,
+    },
     {
       filename: 'mcify.config.js',
       code: ts`
