@@ -1,5 +1,6 @@
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { analyzeSourceFile } from '../src/analyze.js';
 import { Discovery } from '../src/discovery/discover.js';
 import { analyzeHandler } from '../src/flow/analyze-handler.js';
 import type { HandlerFlow, SinkFacts } from '../src/flow/handler-flow.js';
@@ -411,6 +412,52 @@ function plain(x: string) { return x; }
       [11, true, false],
       [12, false, false],
     ]);
+  });
+
+  it('names logged personal data by the key the reader sees, not by the claim it came from', () => {
+    const flows = fileFlows(`
+${tool('keys', `async (input, ctx) => {
+  const claims = ctx.auth.claims;
+  const email = claims.email;
+  ctx.logger.info('a', { who: claims.email });
+  ctx.logger.info('b', { email });
+  ctx.logger.info('c', { actor: { id: claims.sub } });
+  ctx.logger.info(\`signed in as \${claims.email}\`);
+  const meta = { contact: input.customerEmail };
+  ctx.logger.info('d', { meta });
+  ctx.logger.info('e', { requester: ctx.auth.subject });
+  ctx.logger.info('f', { ...{ userId: claims.sub } });
+  return null;
+}`)}
+`);
+    const logs = flow(flows, 'keys').logCalls;
+    expect(logs.map((log) => [line(log.reportNode), log.personalData?.key, log.personalData?.what])).toEqual([
+      [5, 'who', '`who`'],
+      [6, 'email', '`email`'],
+      [7, 'actor.id', '`actor.id`'],
+      [8, 'claims.email', '`claims.email`'],
+      [10, 'meta.contact', '`meta.contact`'],
+      [11, 'requester', '`requester`'],
+      [12, 'userId', '`userId`'],
+    ]);
+    // The finding says the key too, in both dialects; a logged value under a neutral key still is one.
+    for (const dialect of ['guide', 'published'] as const) {
+      const { findings } = analyzeSourceFile(
+        virtualSourceFile('pii-keys.ts', `${header}export const t = defineTool({ name: 'whoami', middlewares: [requireAuth()], input: z.object({}), handler: async (_input, ctx) => {
+  ctx.logger.info('signed in', { who: ctx.auth.claims.email });
+  ctx.logger.info('count', { n: 1 });
+  return null;
+} });`),
+        { dialect },
+      );
+      const pii = findings.filter((finding) => finding.ruleId === 'mcify/no-pii-in-logs');
+      expect(pii.map((finding) => finding.location.line)).toEqual([header.split('\n').length + 1]);
+      expect(pii[0]?.message).toContain('`who`');
+      expect(pii[0]?.message).not.toContain('email');
+    }
+    // What the value is stays known, for the flow step at the value.
+    expect(logs[0]?.personalData?.source).toBe('`email`');
+    expect(logs[5]?.personalData?.source).toBe('`ctx.auth.subject`');
   });
 });
 

@@ -195,7 +195,19 @@ interface SinkShape {
 
 interface LogMarks {
   secret: Mark | undefined;
-  personal: Mark | undefined;
+  personal: PersonalMark | undefined;
+}
+
+/** Personal data found in a logger call, and the key it is logged under as the code reads. */
+interface PersonalMark extends Mark {
+  readonly key: string;
+  readonly source: string;
+}
+
+/** Where a logged value sits: the key of its own property (for name checks) and the path of keys to it. */
+interface LogKey {
+  readonly name: string | undefined;
+  readonly path: string | undefined;
 }
 
 class Engine {
@@ -851,7 +863,7 @@ class Engine {
     const marks: LogMarks = { secret: undefined, personal: undefined };
     call.arguments.forEach((argument, index) => {
       if (index === 0 && ts.isStringLiteralLike(skipOuter(argument))) return;
-      this.logLeaves(argument, undefined, activation, marks, 0);
+      this.logLeaves(argument, { name: undefined, path: undefined }, activation, marks, 0);
     });
     this.logs.push({ call, reportNode: activation.reportAt ?? call, secret: marks.secret, personalData: marks.personal });
   }
@@ -874,7 +886,11 @@ class Engine {
     return false;
   }
 
-  private logLeaves(expression: ts.Expression, key: string | undefined, activation: Activation, marks: LogMarks, depth: number): void {
+  /**
+   * What a logger call is given, leaf by leaf. `key` is the key the value sits under in the code the
+   * reader sees (`who` in `{ who: claims.email }`, `user.id` in `{ user: { id } }`), if any.
+   */
+  private logLeaves(expression: ts.Expression, key: LogKey, activation: Activation, marks: LogMarks, depth: number): void {
     if (depth > 10 || (marks.secret !== undefined && marks.personal !== undefined)) return;
     const node = skipOuter(expression);
     if (ts.isFunctionLike(node) || isInertExpression(node)) return;
@@ -884,9 +900,9 @@ class Engine {
     }
     if (ts.isObjectLiteralExpression(node)) {
       for (const property of node.properties) {
-        if (ts.isPropertyAssignment(property)) this.logLeaves(property.initializer, propertyNameOf(property.name), activation, marks, depth + 1);
-        else if (ts.isShorthandPropertyAssignment(property)) this.logLeaves(property.name, property.name.text, activation, marks, depth + 1);
-        else if (ts.isSpreadAssignment(property)) this.logLeaves(property.expression, undefined, activation, marks, depth + 1);
+        if (ts.isPropertyAssignment(property)) this.logLeaves(property.initializer, keyBelow(key, propertyNameOf(property.name)), activation, marks, depth + 1);
+        else if (ts.isShorthandPropertyAssignment(property)) this.logLeaves(property.name, keyBelow(key, property.name.text), activation, marks, depth + 1);
+        else if (ts.isSpreadAssignment(property)) this.logLeaves(property.expression, { name: undefined, path: key.path }, activation, marks, depth + 1);
       }
       return;
     }
@@ -946,17 +962,17 @@ class Engine {
     const name = ts.isIdentifier(node) ? node.text : ts.isPropertyAccessExpression(node) ? node.name.text : ts.isElementAccessExpression(node) && ts.isStringLiteralLike(node.argumentExpression) ? node.argumentExpression.text : undefined;
     if (name !== undefined && value.kind !== 'ctx' && value.kind !== 'logger' && value.fn === undefined) {
       if (isCredentialName(name, this.options)) marks.secret ??= { node, what: `\`${name}\`` };
-      else if (isPersonalDataName(name, this.options)) marks.personal ??= { node, what: `\`${name}\`` };
+      else if (isPersonalDataName(name, this.options)) marks.personal ??= personalMark(node, key, `\`${name}\``);
     }
   }
 
-  private logValue(value: Value, node: ts.Node, key: string | undefined, marks: LogMarks): void {
+  private logValue(value: Value, node: ts.Node, key: LogKey, marks: LogMarks): void {
     if (value.inert === true) return;
     if (value.secret !== undefined) marks.secret ??= { node, what: value.secret.what };
-    if (value.personal !== undefined) marks.personal ??= { node, what: value.personal.what };
-    if (key !== undefined && value.kind !== 'ctx' && value.fn === undefined) {
-      if (isCredentialName(key, this.options)) marks.secret ??= { node, what: `\`${key}\`` };
-      else if (isPersonalDataName(key, this.options)) marks.personal ??= { node, what: `\`${key}\`` };
+    if (value.personal !== undefined) marks.personal ??= personalMark(node, key, value.personal.what);
+    if (key.name !== undefined && value.kind !== 'ctx' && value.fn === undefined) {
+      if (isCredentialName(key.name, this.options)) marks.secret ??= { node, what: `\`${key.name}\`` };
+      else if (isPersonalDataName(key.name, this.options)) marks.personal ??= personalMark(node, key, `\`${key.name}\``);
     }
   }
 
@@ -1589,6 +1605,21 @@ function isInertExpression(node: ts.Expression): boolean {
     (ts.isPropertyAccessExpression(node) && (node.name.text === 'length' || node.name.text === 'size')) ||
     (ts.isBinaryExpression(node) && isComparison(node.operatorToken.kind))
   );
+}
+
+function keyBelow(parent: LogKey, name: string | undefined): LogKey {
+  if (name === undefined) return { name: undefined, path: parent.path };
+  return { name, path: parent.path === undefined ? name : `${parent.path}.${name}` };
+}
+
+/**
+ * Personal data as the reader of the log call sees it: under its key (`who` in `{ who: claims.email }`),
+ * or, logged without one, as the expression is written (`claims.email`). `source` is what the value is.
+ */
+function personalMark(node: ts.Node, key: LogKey, source: string): PersonalMark {
+  const written = skipOuter(node as ts.Expression).getText().replace(/\s+/g, ' ');
+  const shown = key.path ?? (written.length > 60 ? `${written.slice(0, 57)}...` : written);
+  return { node, what: `\`${shown}\``, key: shown, source };
 }
 
 function isLoggerName(name: string): boolean {

@@ -48,8 +48,14 @@ export interface LogCallFacts {
   readonly reportNode: ts.Node;
   /** A token, `ctx.auth`, a credential or an Authorization header among the arguments. */
   readonly secret: { readonly node: ts.Node; readonly what: string } | undefined;
-  /** A raw identifier or personal data, not hashed. */
-  readonly personalData: { readonly node: ts.Node; readonly what: string } | undefined;
+  /**
+   * A raw identifier or personal data, not hashed. `key` names it as the reader sees it in the call:
+   * the key it is logged under (`who` in `logger.info({ who: claims.email })`, `email` in
+   * `logger.info({ email })`, `user.id` for a nested key), or, logged without a key, the expression
+   * as written (`claims.email`). `what` is `key` in backticks, for messages; `source` says what the
+   * value is (`` `email` ``, `` `ctx.auth.subject` ``), e.g. for the flow step at `node`.
+   */
+  readonly personalData: { readonly node: ts.Node; readonly what: string; readonly key: string; readonly source: string } | undefined;
 }
 
 /** A statement that throws or returns on a condition over auth-derived values. */

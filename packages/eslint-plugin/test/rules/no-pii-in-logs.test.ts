@@ -105,7 +105,7 @@ untypedRuleTester().run('no-pii-in-logs', rule, {
           messageId: 'personalDataLogged',
           line: 12,
           column: 5,
-          data: { what: '`sub`' },
+          data: { what: '`userId`' },
           suggestions: [{ messageId: 'hashLoggedValue', data: { value: 'userId' }, output: shorthandFixed }],
         },
       ],
