@@ -1,9 +1,12 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const demo = fileURLToPath(new URL('../dist/demo/run-demo.js', import.meta.url));
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 describe('npm run demo', () => {
   let stdout = '';
@@ -22,12 +25,22 @@ describe('npm run demo', () => {
     expect(stdout).toContain('Every request got the answer a multi-tenant server owes it.');
   });
 
-  it('ends with the static report of orders-vulnerable, which lists its planted flaws', () => {
-    const report = stdout.slice(stdout.indexOf('$ npx mcify-audit fixtures/servers/orders-vulnerable --fail-on never'));
+  it('then shows the static report of orders-vulnerable, which lists its planted flaws', () => {
+    const start = stdout.indexOf('$ npx mcify-audit fixtures/servers/orders-vulnerable --fail-on never');
+    const report = stdout.slice(start, stdout.lastIndexOf('planted static flaws reported'));
+    expect(start).toBeGreaterThan(stdout.indexOf('Every request got the answer'));
     expect(report.length).toBeGreaterThan(1000);
     for (const ruleId of ['mcify/no-identity-in-input', 'mcify/no-untrusted-identity', 'mcify/scoped-queries', 'mcify/require-scope-check', 'mcify/no-secret-in-logs', 'mcify/no-credential-in-input']) {
       expect(report).toContain(ruleId);
     }
-    expect(report).toMatch(/✖ \d+ problems \(\d+ errors, \d+ warnings\) in \d+ files, 10 tools\s*$/);
+    expect(report).toMatch(/✖ \d+ problems \(\d+ errors, \d+ warnings\) in \d+ files, 10 tools\s*\d+ of \d+ $/);
+  });
+
+  it('ends with how many of the planted static flaws (planted.json) the report found: all of them', () => {
+    const planted = JSON.parse(readFileSync(join(repoRoot, 'fixtures/servers/orders-vulnerable/planted.json'), 'utf8')) as { ruleId: string }[];
+    const statics = planted.filter((flaw) => flaw.ruleId.startsWith('mcify/')).length;
+    expect(statics).toBeGreaterThanOrEqual(9);
+    expect(stdout.trimEnd().split('\n').at(-1)).toBe(`${statics} of ${statics} planted static flaws reported`);
+    expect(stdout).not.toContain('but not reported');
   });
 });

@@ -3,19 +3,20 @@
  * `mcify-audit serve` does, with a local test identity provider in place of its issuer, then calls it
  * through the official MCP SDK client as users of two tenants and with forged tokens. Then prints the
  * static report of `orders-vulnerable` (`mcify-audit fixtures/servers/orders-vulnerable --fail-on
- * never`). Exits 0 when every answer was the one a multi-tenant server owes and the report ran.
+ * never`) and ends with `N of M planted static flaws reported`, counted from that report and the
+ * fixture's `planted.json` (listing each planted flaw it missed). Exits 0 when every answer was the one
+ * a multi-tenant server owes and the report found every planted static flaw, else 1.
  */
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { bootConfig, type BootedServer, type ForgeryKind } from '@mcify-audit/harness';
-import { runCli } from '../cli.js';
 import { processIo } from '../io.js';
 import { loadConfig, referenceConfigOf } from '../load-config.js';
+import { staticReportDemo } from './static-report.js';
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 const ordersFixture = `${repoRoot}fixtures/servers/orders/mcify.config.ts`;
-const staticReportArgs = ['fixtures/servers/orders-vulnerable', '--fail-on', 'never'];
 
 interface Step {
   readonly title: string;
@@ -95,10 +96,7 @@ async function main(): Promise<number> {
   print();
   print(failures === 0 ? 'Every request got the answer a multi-tenant server owes it.' : `${String(failures)} request(s) got an unexpected answer.`);
   print();
-  print(`mcify demo: the static report of the deliberately flawed "orders-vulnerable" fixture`);
-  print(`            $ npx mcify-audit ${staticReportArgs.join(' ')}`);
-  print();
-  const reportCode = await runCli(staticReportArgs, { ...processIo, status: undefined }, repoRoot);
+  const reportCode = await staticReportDemo({ repoRoot, io: processIo });
   return failures === 0 && reportCode === 0 ? 0 : 1;
 }
 
