@@ -25,7 +25,9 @@ const summaryLine: Reporter = {
 
 export default defineConfig({
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'fixtures/servers/*/test/**/*.test.ts'],
+    include: ['packages/*/test/**/*.test.ts', 'fixtures/servers/*/test/**/*.test.ts', 'test/published/**/*.test.ts'],
+    // One folder per run for the project on the published mcify (installed only when a test asks for it).
+    globalSetup: ['test/published/support/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     reporters: ['default', summaryLine],
