@@ -125,7 +125,7 @@ const preservingFunctions = new Set(['String', 'encodeURIComponent', 'encodeURI'
 const membershipMethods = new Set(['includes', 'has', 'some', 'every', 'indexOf', 'startsWith', 'endsWith', 'test', 'match', 'hasScope', 'can', 'isAllowed']);
 const assertFunctions = new Set(['assert', 'invariant', 'ok', 'ensure', 'strictEqual', 'equal']);
 /** Words of a boolean role flag, whose truthiness is a decision: `admin`, `isStaff`, `can_refund`. */
-const flagWords = new Set(['admin', 'staff', 'owner', 'superuser', 'can', 'is', 'allowed', 'has']);
+const flagWords = new Set(['admin', 'staff', 'owner', 'superuser', 'can', 'is', 'allowed']);
 /** Parts of the auth context a decision never rests on: what kind of auth it is, and the credential itself. */
 const credentialAuthPaths = new Set(['', 'type', 'token', 'key', 'headerName', 'clientId']);
 const credentialWords = new Set(['secret', 'token', 'key', 'password', 'credential', 'credentials', 'apikey', 'auth', 'authorization', 'bearer', 'passwd']);
