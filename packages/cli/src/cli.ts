@@ -1,30 +1,49 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { McifyConfigError } from '@mcify-audit/reference-core';
-import { BootError } from '@mcify-audit/harness';
-import { parseServeArgs, serve, serveUsage } from './commands/serve.js';
 import type { CommandIo } from './io.js';
-import { ConfigLoadError } from './load-config.js';
 import { analyzerEntry, assertCompilerApi, TypeScriptApiError } from './project/typescript-api.js';
 import { UsageError } from './usage-error.js';
+import { usage } from './usage.js';
 
-const auditSynopsis =
-  'mcify-audit [PATH...] [--format text|json|sarif|markdown|html] [--output FILE] [--fail-on error|warning|never] [--tsconfig FILE] [--load CONFIG] [--baseline FILE]';
+/*
+ * This module imports only what every command needs. Each command imports its own modules when it runs:
+ * `--help`, `--version` and the static report load neither the reference framework, the harness nor
+ * the MCP SDK (a test records every module they load).
+ */
 
-const usage = `usage:
-  ${auditSynopsis}
-      Static report of the mcify servers under PATH (a directory, a file or a tsconfig; default ".").
-      -f, --format F     text (default), json, sarif, markdown or html
-      -o, --output FILE  write the report to FILE instead of stdout
-      --fail-on L        exit 1 on findings at level L or above: error (default), warning, never
-      -p, --tsconfig F   analyse this tsconfig's program; PATHs then select the files to report
-      --load CONFIG      also import CONFIG (runs its code) and check the input schemas it builds
-      --baseline F       report only findings that are not in F (a saved --format json report)
-  ${serveUsage}
-      Start CONFIG on the reference runtime with a local test identity provider; print one JSON line
-      {"url", "tokens", "principals"} on stdout; serve until SIGINT/SIGTERM.
+/**
+ * `--help` or `--version` anywhere before a `--` (after which everything is a PATH): they win over
+ * the command and the other arguments, whatever those are. `help` as the first word is `--help`.
+ */
+function informational(args: readonly string[]): 'help' | 'version' | undefined {
+  const end = args.indexOf('--');
+  const options = end === -1 ? args : args.slice(0, end);
+  if (args[0] === 'help' || options.some((arg) => arg === '--help' || arg === '-h')) return 'help';
+  if (options.some((arg) => arg === '--version' || arg === '-v')) return 'version';
+  return undefined;
+}
 
-exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage or internal error`;
+/**
+ * `mcify-audit serve`. Its modules load here, and with them the errors it reports as a plain message
+ * (a config that does not load, a server that does not boot): other commands never load them.
+ */
+async function serveCommand(args: readonly string[], io: CommandIo): Promise<number> {
+  const [{ parseServeArgs, serve }, { ConfigLoadError }, { BootError }, { McifyConfigError }] = await Promise.all([
+    import('./commands/serve.js'),
+    import('./load-config.js'),
+    import('@mcify-audit/harness'),
+    import('@mcify-audit/reference-core'),
+  ]);
+  try {
+    return await serve(parseServeArgs(args), io);
+  } catch (error) {
+    if (error instanceof ConfigLoadError || error instanceof BootError || error instanceof McifyConfigError) {
+      io.stderr(`mcify-audit: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+}
 
 /**
  * Runs the `mcify-audit` command line and returns its exit code: 0 success, 1 findings, 2 usage or
@@ -33,17 +52,19 @@ exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage or internal err
 export async function runCli(args: readonly string[], io: CommandIo, cwd: string = process.cwd()): Promise<number> {
   const [command, ...rest] = args;
   try {
-    switch (command) {
-      case 'serve':
-        return await serve(parseServeArgs(rest), io);
-      case '--help':
-      case '-h':
+    switch (informational(args)) {
       case 'help':
         io.stdout(usage);
         return 0;
-      case '--version':
+      case 'version':
         io.stdout((await import('./version.js')).cliVersion);
         return 0;
+      case undefined:
+        break;
+    }
+    switch (command) {
+      case 'serve':
+        return await serveCommand(rest, io);
       case 'fuzz':
         throw new UsageError('"fuzz" is not part of this release yet; the static report and "serve" are.');
       default: {
@@ -62,7 +83,7 @@ export async function runCli(args: readonly string[], io: CommandIo, cwd: string
       if (!error.message.includes('usage:')) io.stderr(`run "mcify-audit --help" for usage.`);
       return 2;
     }
-    if (error instanceof ConfigLoadError || error instanceof BootError || error instanceof McifyConfigError || error instanceof TypeScriptApiError) {
+    if (error instanceof TypeScriptApiError) {
       io.stderr(`mcify-audit: ${error.message}`);
       return 2;
     }

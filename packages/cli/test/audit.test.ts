@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderMessage, rules, type RuleId } from '@mcify-audit/analyzer';
 import { z } from 'zod';
 import { compare, corpusCases } from '../../analyzer/test/corpus-cases.js';
 import { repoRoot, run, temporaryProject, type CliRun } from './support/run-cli.js';
@@ -12,8 +13,23 @@ const validate = new Ajv2020({ allErrors: true, strict: true }).compile(schema);
 const reportShape = z.object({
   summary: z.object({ files: z.number(), tools: z.number(), errors: z.number(), warnings: z.number() }),
   tools: z.array(z.object({ name: z.string().nullable(), file: z.string(), requiresAuth: z.boolean(), scopeGates: z.array(z.string()), identityFields: z.array(z.string()), credentialFields: z.array(z.string()), sinks: z.array(z.object({ scoped: z.boolean() })) })),
-  notes: z.array(z.object({ message: z.string(), file: z.string().optional() })),
-  findings: z.array(z.object({ ruleId: z.string(), severity: z.string(), message: z.string(), file: z.string(), line: z.number(), column: z.number(), tool: z.string().nullable() })),
+  dialect: z.object({ name: z.enum(['guide', 'published', 'mixed']), reason: z.string() }),
+  notes: z.array(z.object({ code: z.string(), message: z.string(), file: z.string().optional(), line: z.number().optional(), column: z.number().optional() })),
+  findings: z.array(
+    z.object({
+      ruleId: z.string(),
+      severity: z.string(),
+      confidence: z.string(),
+      messageId: z.string(),
+      data: z.record(z.string()),
+      message: z.string(),
+      file: z.string(),
+      line: z.number(),
+      column: z.number(),
+      tool: z.string().nullable(),
+      field: z.string().optional(),
+    }),
+  ),
 });
 type JsonReport = z.infer<typeof reportShape>;
 
@@ -45,6 +61,31 @@ describe('mcify-audit fixtures/lint (the labelled corpus)', () => {
     for (const finding of report.findings) expect(finding.file).toMatch(/^fixtures\/lint\/[^\\]+$/);
   });
 
+  it('gives every finding its message id and data, and the input-field rules their field', () => {
+    const report = jsonReport(corpus);
+    for (const finding of report.findings) {
+      // The message is the rule's template for that id, filled with the data: nothing else identifies it.
+      const template = rules[finding.ruleId as RuleId].messages[finding.messageId];
+      expect(template, `${finding.ruleId} ${finding.messageId}`).toBeDefined();
+      expect(renderMessage(template ?? '', finding.data), `${finding.file}:${String(finding.line)}`).toBe(finding.message);
+      const inputFieldRule = finding.ruleId === 'mcify/no-identity-in-input' || finding.ruleId === 'mcify/no-credential-in-input';
+      expect(finding.field !== undefined, `${finding.ruleId} ${finding.file}:${String(finding.line)}`).toBe(inputFieldRule);
+      if (finding.field !== undefined) expect(finding.data.field).toBe(finding.field);
+    }
+    const ids = new Set(report.findings.map((finding) => `${finding.ruleId} ${finding.messageId}`));
+    expect(ids.size).toBeGreaterThan(8);
+  });
+
+  it('gives every note a code, and says which dialect the advice is in and why', () => {
+    const report = jsonReport(corpus);
+    for (const note of report.notes) expect(note.code).toMatch(/^[a-z][a-z-]*$/);
+    expect(report.notes.filter((note) => note.code === 'unresolved-import').every((note) => note.line !== undefined && note.column !== undefined)).toBe(true);
+    // The corpus resolves @mcify/core to this repository's reference core: the guide's dialect.
+    expect(report.dialect.name).toBe('guide');
+    expect(report.notes.filter((note) => note.code === 'dialect').map((note) => note.message)).toEqual([`Advice is written in the guide mcify dialect: ${report.dialect.reason}.`]);
+    expect(report.dialect.reason).not.toContain(repoRoot);
+  });
+
   it('exits 1 on errors, and says nothing but the report on stdout', () => {
     expect(corpus.code).toBe(1);
     expect(() => JSON.parse(corpus.stdout) as unknown).not.toThrow();
@@ -64,7 +105,7 @@ describe('mcify-audit fixtures/lint (the labelled corpus)', () => {
 
   it('notes imports it could not resolve instead of failing', () => {
     const report = jsonReport(corpus);
-    expect(report.notes.some((note) => note.message.startsWith('Cannot resolve "@prisma/client"'))).toBe(true);
+    expect(report.notes.some((note) => note.code === 'unresolved-import' && note.message.startsWith('Cannot resolve "@prisma/client"'))).toBe(true);
     expect(report.notes.some((note) => note.message.includes('"@mcify/core"'))).toBe(false);
   });
 });
@@ -81,10 +122,29 @@ describe('every format, end to end', () => {
     expect(result.code).toBe(1);
     expect(json.findings.length).toBeGreaterThan(10);
     if (format === 'sarif') {
-      const log = z.object({ runs: z.array(z.object({ results: z.array(z.object({ ruleId: z.string() })) })) }).parse(JSON.parse(result.stdout));
-      expect(log.runs[0]?.results.map((entry) => entry.ruleId).sort()).toEqual(json.findings.map((finding) => finding.ruleId).sort());
+      const log = z
+        .object({
+          runs: z.array(
+            z.object({
+              results: z.array(z.object({ ruleId: z.string(), properties: z.object({ messageId: z.string() }) })),
+              properties: z.object({ dialect: z.unknown() }),
+              invocations: z.array(z.object({ toolExecutionNotifications: z.array(z.object({ descriptor: z.object({ id: z.string() }), message: z.object({ text: z.string() }) })) })),
+            }),
+          ),
+        })
+        .parse(JSON.parse(result.stdout));
+      const sarifRun = log.runs[0];
+      expect(sarifRun?.results.map((entry) => `${entry.ruleId} ${entry.properties.messageId}`).sort()).toEqual(json.findings.map((finding) => `${finding.ruleId} ${finding.messageId}`).sort());
+      // The dialect: in the run's properties, and as a notification with the note's code.
+      expect(sarifRun?.properties.dialect).toEqual(json.dialect);
+      expect(sarifRun?.invocations[0]?.toolExecutionNotifications.filter((entry) => entry.descriptor.id === 'dialect').map((entry) => entry.message.text)).toEqual([
+        `Advice is written in the guide mcify dialect: ${json.dialect.reason}.`,
+      ]);
       return;
     }
+    // Which dialect the advice is in, and why (Markdown and HTML escape some characters of the reason).
+    expect(result.stdout).toContain(`Advice is written in the ${json.dialect.name} mcify dialect: `);
+    if (format === 'text') expect(result.stdout).toContain(`Advice is written in the guide mcify dialect: ${json.dialect.reason}.`);
     for (const finding of json.findings) {
       // Every finding is there with its position (markdown and html escape some characters of the path).
       expect(result.stdout).toContain(`${String(finding.line)}:${String(finding.column)}`);
@@ -277,6 +337,40 @@ describe('--baseline', () => {
     expect(jsonReport(fixed).notes.map((note) => note.message)).toContain('Baseline baseline.json: 0 known finding(s) hidden, 1 baseline entry no longer found (fixed? refresh the baseline).');
   }, 60_000);
 
+  it('matches by message id and field, not by wording; a baseline without message ids matches by text, with one note to regenerate it', async () => {
+    project.write('src/server.ts', server('    userId: z.string(),\n    accountId: z.string(),'));
+    expect((await run(['--format', 'json', '--output', 'baseline.json'], { cwd: project.root })).code).toBe(1);
+    const saved = JSON.parse(readFileSync(join(project.root, 'baseline.json'), 'utf8')) as { findings: Record<string, unknown>[] };
+    // Without node_modules the published dialect is assumed: its wording has its own message id.
+    expect(saved.findings.map((entry) => [entry.messageId, entry.field])).toEqual([
+      ['identityFieldPublished', 'userId'],
+      ['identityFieldPublished', 'accountId'],
+    ]);
+
+    // A reworded message (a new release), in the other dialect (a checkout with node_modules), still
+    // matches: the identity is the rule's message id, whatever the dialect, and the field.
+    project.write('reworded.json', JSON.stringify({ ...saved, findings: saved.findings.map((entry) => ({ ...entry, messageId: 'identityField', message: 'Worded differently.' })) }));
+    const reworded = jsonReport(await run(['--baseline', 'reworded.json', '--format', 'json'], { cwd: project.root }));
+    expect(reworded.findings).toEqual([]);
+    expect(reworded.notes.map((note) => note.code)).not.toContain('baseline-outdated');
+    // The field tells two findings of the same rule and message id apart.
+    project.write('one-field.json', JSON.stringify({ ...saved, findings: saved.findings.filter((entry) => entry.field === 'userId') }));
+    expect(brief(jsonReport(await run(['--baseline', 'one-field.json', '--format', 'json'], { cwd: project.root })))).toEqual(['mcify/no-identity-in-input orders_list src/server.ts:14']);
+
+    // A baseline written before message ids: matched by its message text, and said once.
+    const without = (entry: Record<string, unknown>, keys: readonly string[]) => Object.fromEntries(Object.entries(entry).filter(([key]) => !keys.includes(key)));
+    project.write('legacy.json', JSON.stringify({ ...saved, findings: saved.findings.map((entry) => without(entry, ['messageId', 'data', 'field'])) }));
+    const legacy = jsonReport(await run(['--baseline', 'legacy.json', '--format', 'json'], { cwd: project.root }));
+    expect(legacy.findings).toEqual([]);
+    const outdated = legacy.notes.filter((note) => note.code === 'baseline-outdated');
+    expect(outdated).toHaveLength(1);
+    expect(outdated[0]?.message).toMatch(/^Baseline legacy\.json was written before findings had message ids: its 2 entries match by message text.* Regenerate it: mcify-audit \[PATH\.\.\.\] --format json --output legacy\.json$/);
+    expect(legacy.notes).toContainEqual({ code: 'baseline', message: 'Baseline legacy.json: 2 known finding(s) hidden.' });
+    // By text, a reworded legacy entry no longer matches.
+    project.write('legacy-reworded.json', JSON.stringify({ ...saved, findings: saved.findings.map((entry) => ({ ...without(entry, ['messageId']), message: 'Worded differently.' })) }));
+    expect(jsonReport(await run(['--baseline', 'legacy-reworded.json', '--format', 'json'], { cwd: project.root })).findings).toHaveLength(2);
+  }, 60_000);
+
   it('refuses a file that is not a JSON report', async () => {
     project.write('not-a-report.json', '{"runs": []}');
     const result = await run(['--baseline', 'not-a-report.json'], { cwd: project.root });
@@ -309,20 +403,118 @@ describe('the shared configuration file', () => {
   }, 60_000);
 });
 
-describe('a run that finds no tools', () => {
-  it('says so, and exits 0', async () => {
+describe('runs that must not pass silently', () => {
+  const noTools = 'No mcify tools were found (no defineTool, defineResource or definePrompt call from @mcify/core).';
+
+  it('finds no tools: a no-tools note, no ✔ in any verdict, and exit 2 unless --pass-with-no-tools', async () => {
     const project = temporaryProject({ 'index.ts': 'export const answer = 42;\n' });
     try {
       const result = await run(['--format', 'json'], { cwd: project.root });
-      expect(result.code).toBe(0);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('no mcify tool found in 1 file(s), so nothing was audited (exit 2)');
+      expect(result.stderr).toContain('--pass-with-no-tools');
       const report = jsonReport(result);
       expect(report.tools).toEqual([]);
-      expect(report.notes.map((note) => note.message)).toContain('No mcify tools were found (no defineTool, defineResource or definePrompt call from @mcify/core).');
-      expect((await run([], { cwd: project.root })).stdout).toMatch(/no mcify tools/i);
+      expect(report.notes.filter((note) => note.code === 'no-tools').map((note) => note.message)).toEqual([noTools]);
+
+      const text = await run([], { cwd: project.root });
+      expect(text.code).toBe(2);
+      expect(text.stdout).toMatch(/no mcify tools/i);
+      expect(text.stdout.split('\n').at(-1)).toBe('✖ no mcify tools found in 1 file, 0 tools');
+      const markdown = await run(['--format', 'markdown'], { cwd: project.root });
+      expect(markdown.stdout.split('\n')[0]).toBe('## ❌ mcify-audit: no mcify tools found');
+      for (const output of [text.stdout, markdown.stdout, (await run(['--format', 'html'], { cwd: project.root })).stdout]) {
+        expect(output).not.toMatch(/✔|✅/);
+      }
+
+      const passing = await run(['--pass-with-no-tools', '--format', 'json'], { cwd: project.root });
+      expect(passing.code).toBe(0);
+      expect(passing.stderr).toBe('');
+      expect(jsonReport(passing).notes.map((note) => note.code)).toContain('no-tools');
+      expect((await run(['--pass-with-no-tools'], { cwd: project.root })).stdout.split('\n').at(-1)).toBe('✖ no mcify tools found in 1 file, 0 tools');
     } finally {
       project.remove();
     }
   }, 60_000);
+
+  it('has no file to analyse: exit 2 with a message, and no report', async () => {
+    const project = temporaryProject({
+      'empty/README.md': '# nothing here\n',
+      'only-deps/node_modules/dep/index.ts': 'export const x = 1;\n',
+      'only-deps/types.d.ts': 'export declare const x: number;\n',
+      'no-inputs/tsconfig.json': '{ "include": ["src"] }\n',
+      'tools/server.ts': server(''),
+    });
+    try {
+      for (const path of ['empty', 'only-deps', 'no-inputs']) {
+        const result = await run([path, '--format', 'json'], { cwd: project.root });
+        expect(result.code, path).toBe(2);
+        expect(result.stdout, path).toBe('');
+        expect(result.stderr, path).toContain(`mcify-audit: no file to analyse under "${path}"`);
+      }
+      // What the tsconfig said about it is part of the message.
+      expect((await run(['no-inputs'], { cwd: project.root })).stderr).toContain('no-inputs/tsconfig.json: This tsconfig includes no source files');
+      // --pass-with-no-tools is about tools, not files.
+      expect((await run(['empty', '--pass-with-no-tools'], { cwd: project.root })).code).toBe(2);
+      // One PATH with files is enough.
+      expect((await run(['empty', 'tools'], { cwd: project.root })).code).toBe(0);
+    } finally {
+      project.remove();
+    }
+  }, 60_000);
+
+  describe('a source file that does not parse, and a tsconfig with a syntax error', () => {
+    const project = temporaryProject({
+      'tsconfig.json': '{\n  "compilerOptions": { "strict": true "target": "es2022" },\n  "include": ["src"]\n}\n',
+      'src/server.ts': server('    userId: z.string(),', 'const broken = (;\n'),
+      'src/clean.ts': server('').replace("'orders_list'", "'orders_other'").replace('ordersList', 'ordersOther'),
+    });
+    afterAll(() => {
+      project.remove();
+    });
+    let json: JsonReport;
+    beforeAll(async () => {
+      json = jsonReport(await run(['--format', 'json'], { cwd: project.root }));
+    }, 60_000);
+
+    it('gives a parse-error and a tsconfig-error note with file, line and column, and low confidence to the findings of that file', () => {
+      expect(json.notes.filter((note) => note.code === 'parse-error')).toEqual([expect.objectContaining({ file: 'src/server.ts', line: 21, column: 17, message: expect.stringMatching(/^Syntax error: Expression expected/) as unknown })]);
+      expect(json.notes.filter((note) => note.code === 'tsconfig-error')).toEqual([expect.objectContaining({ file: 'tsconfig.json', line: 2, column: 39, message: expect.stringContaining("TS1005 ',' expected") as unknown })]);
+      expect(json.findings.map((finding) => `${finding.ruleId} ${finding.file}:${String(finding.line)} ${finding.confidence}`)).toEqual(['mcify/no-identity-in-input src/server.ts:13 low']);
+    });
+
+    it('says "1 file only partly analysed" in the text and Markdown verdicts, and locates the notes in every format', async () => {
+      const text = (await run([], { cwd: project.root })).stdout;
+      expect(text.split('\n').at(-1)).toBe('✖ 1 problem (1 error, 0 warnings) in 2 files, 2 tools; 1 file only partly analysed');
+      expect(text).toMatch(/^ {2}src\/server\.ts:21:17: Syntax error: Expression expected/m);
+      expect(text).toMatch(/^ {2}tsconfig\.json:2:39: Syntax error in this tsconfig/m);
+      const markdown = (await run(['--format', 'markdown'], { cwd: project.root })).stdout;
+      expect(markdown.split('\n')[2]).toBe('2 files, 2 tools analysed by mcify-audit 0.1.0; 1 file only partly analysed (see the notes).');
+      expect(markdown).toContain('- <code>src/server.ts:21:17</code>: Syntax error: Expression expected');
+      expect(markdown).toContain('- <code>tsconfig.json:2:39</code>: Syntax error in this tsconfig');
+      const html = (await run(['--format', 'html'], { cwd: project.root })).stdout;
+      expect(html).toContain('1 file only partly analysed');
+
+      const sarif = z
+        .object({ runs: z.array(z.object({ invocations: z.array(z.object({ toolExecutionNotifications: z.array(z.object({ level: z.string(), descriptor: z.object({ id: z.string() }), locations: z.array(z.unknown()).optional() })) })) })) })
+        .parse(JSON.parse((await run(['--format', 'sarif'], { cwd: project.root })).stdout));
+      const notifications = sarif.runs[0]?.invocations[0]?.toolExecutionNotifications ?? [];
+      const located = (id: string) => notifications.filter((entry) => entry.descriptor.id === id).map((entry) => ({ level: entry.level, locations: entry.locations }));
+      expect(located('parse-error')).toEqual([{ level: 'warning', locations: [{ physicalLocation: { artifactLocation: { uri: 'src/server.ts', uriBaseId: '%SRCROOT%' }, region: { startLine: 21, startColumn: 17 } } }] }]);
+      expect(located('tsconfig-error')).toEqual([{ level: 'warning', locations: [{ physicalLocation: { artifactLocation: { uri: 'tsconfig.json', uriBaseId: '%SRCROOT%' }, region: { startLine: 2, startColumn: 39 } } }] }]);
+    }, 60_000);
+
+    it('with nothing found, still gives no ✔', async () => {
+      const clean = temporaryProject({ 'src/server.ts': server('', 'const broken = (;\n') });
+      try {
+        const result = await run([], { cwd: clean.root });
+        expect(result.code).toBe(0);
+        expect(result.stdout.split('\n').at(-1)).toBe('⚠ no problems in 1 file, 1 tool; 1 file only partly analysed');
+      } finally {
+        clean.remove();
+      }
+    }, 60_000);
+  });
 });
 
 describe('progress', () => {
@@ -341,7 +533,7 @@ describe('progress', () => {
 describe('--load (the runtime schema check)', () => {
   const fixture = 'packages/cli/test/fixtures/runtime-schemas';
   const config = `${fixture}/mcify.config.ts`;
-  const fields = (report: JsonReport) => report.findings.map((finding) => `${finding.ruleId} ${finding.tool ?? '-'} ${/"([^"]+)"/.exec(finding.message)?.[1] ?? ''}`).sort();
+  const fields = (report: JsonReport) => report.findings.map((finding) => `${finding.ruleId} ${finding.tool ?? '-'} ${finding.field ?? ''}`).sort();
 
   it('reports identity and credential fields of schemas built at run time, once each', async () => {
     const staticOnly = jsonReport(await run([fixture, '--format', 'json']));
@@ -376,7 +568,7 @@ describe('--load (the runtime schema check)', () => {
       const result = await run(['src', '--load', 'mcify.config.ts', '--format', 'json'], { cwd: project.root });
       const report = jsonReport(result);
       expect(brief(report)).toEqual(['mcify/no-identity-in-input orders_list src/server.ts:13']);
-      expect(report.notes).toContainEqual({ file: 'mcify.config.ts', message: '--load: mcify.config.ts failed to load: the database is not configured. The runtime schema check was skipped.' });
+      expect(report.notes).toContainEqual({ code: 'load-failed', file: 'mcify.config.ts', message: '--load: mcify.config.ts failed to load: the database is not configured. The runtime schema check was skipped.' });
       expect(result.code).toBe(1);
     } finally {
       project.remove();

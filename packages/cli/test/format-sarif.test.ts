@@ -16,7 +16,7 @@ import { corpusCases, repoRoot } from '../../analyzer/test/corpus-cases.js';
 import { scanCompilerOptions } from '../src/project/projects.js';
 import { fingerprintKey } from '../src/report/fingerprint.js';
 import { formatSarif } from '../src/report/format-sarif.js';
-import { createReport, reportFinding, reportNote, reportTool, type FormatContext, type Report } from '../src/report/report.js';
+import { createReport, reportDialect, reportFinding, reportNote, reportTool, type FormatContext, type Report } from '../src/report/report.js';
 import { describeResults, validateSarif, type ValidationResult } from './support/sarif-validator.js';
 
 /** The parts of a SARIF log these tests read. */
@@ -52,7 +52,7 @@ interface SarifResult {
   readonly locations: readonly SarifLocation[];
   readonly partialFingerprints: Readonly<Record<string, string>>;
   readonly codeFlows?: readonly { readonly threadFlows: readonly { readonly locations: readonly { readonly location: SarifLocation }[] }[] }[];
-  readonly properties: { readonly confidence: string; readonly tool: string | null };
+  readonly properties: { readonly confidence: string; readonly tool: string | null; readonly messageId: string; readonly field?: string };
 }
 interface SarifRun {
   readonly tool: { readonly driver: { readonly name: string; readonly version?: string; readonly semanticVersion?: string; readonly informationUri?: string; readonly rules: readonly SarifRule[] } };
@@ -61,9 +61,9 @@ interface SarifRun {
   readonly columnKind: string;
   readonly invocations: readonly {
     readonly executionSuccessful: boolean;
-    readonly toolExecutionNotifications: readonly { readonly level: string; readonly message: { readonly text: string }; readonly locations?: readonly SarifLocation[] }[];
+    readonly toolExecutionNotifications: readonly { readonly level: string; readonly message: { readonly text: string }; readonly descriptor: { readonly id: string }; readonly locations?: readonly SarifLocation[] }[];
   }[];
-  readonly properties?: { readonly summary?: unknown; readonly tools?: unknown };
+  readonly properties?: { readonly dialect?: unknown; readonly summary?: unknown; readonly tools?: unknown };
 }
 interface SarifLog {
   readonly $schema: string;
@@ -86,6 +86,7 @@ function analyze(files: readonly string[], cwd: string): Analysis {
   const result = analyzeProgram(ts.createProgram(files, compilerOptions), {}, files);
   const report = createReport({
     version,
+    dialect: reportDialect(result.dialect, cwd),
     files: files.length,
     tools: result.tools.map((tool) => reportTool(tool, cwd)),
     notes: result.notes.map((note) => reportNote(note, cwd)),
@@ -411,11 +412,29 @@ describe('formatSarif on a project in a temporary directory', () => {
     expect(notifications.map((notification) => notification.message.text)).toEqual(report.notes.map((note) => note.message));
     expect(notifications.some((notification) => notification.message.text.includes('suppresses nothing'))).toBe(true);
     notifications.forEach((notification, index) => {
+      const note = report.notes[index];
       expect(notification.level).toBe('note');
-      const noteFile = report.notes[index]?.file;
-      if (noteFile === undefined) expect(notification.locations).toBeUndefined();
+      // The note's code identifies the notification, whatever its wording.
+      expect(notification.descriptor.id).toBe(note?.code);
+      if (note?.file === undefined) expect(notification.locations).toBeUndefined();
       else expect(notification.locations?.map((location) => location.physicalLocation.artifactLocation)).toEqual([{ uri: 'src/my%20tools/orders%23v1.ts', uriBaseId: '%SRCROOT%' }]);
+      if (note?.line !== undefined) expect(notification.locations?.[0]?.physicalLocation.region).toEqual({ startLine: note.line, startColumn: note.column });
     });
+    expect(notifications.map((notification) => notification.descriptor.id)).toEqual(expect.arrayContaining(['dialect', 'suppression-unused']));
+    expect(run.properties?.dialect).toEqual(report.dialect);
+    for (const result of run.results) expect(result.properties.messageId).toMatch(/^[a-z][A-Za-z]+$/);
+    expect(run.results.find((result) => result.ruleId === 'mcify/no-identity-in-input')?.properties.field).toBe('userId');
+  }, 120_000);
+
+  it('gives a file that does not parse a warning notification at its position, and still passes the validator', async () => {
+    const { report, sarif, run } = analyzeWith(`${toolSource()}\nconst broken = (;\n`);
+    const note = report.notes.find((entry) => entry.code === 'parse-error');
+    expect(note?.line).toBeGreaterThan(1);
+    const notification = run.invocations[0]?.toolExecutionNotifications.find((entry) => entry.descriptor.id === 'parse-error');
+    expect(notification?.level).toBe('warning');
+    expect(notification?.locations).toEqual([{ physicalLocation: { artifactLocation: { uri: 'src/my%20tools/orders%23v1.ts', uriBaseId: '%SRCROOT%' }, region: { startLine: note?.line, startColumn: note?.column } } }]);
+    for (const result of run.results) expect(result.properties.confidence).toBe('low');
+    expectClean(await validateSarif(sarif));
   }, 120_000);
 
   it('keeps fingerprints when lines are inserted above the findings, and changes one when its line is edited', () => {

@@ -3,7 +3,6 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyzeProgram, findOptionsFile, noToolsMessage, resolveOptions, type AnalyzerOptions, type ResolvedOptions } from '@mcify-audit/analyzer';
 import type { CommandIo } from '../io.js';
-import { ConfigLoadError, loadConfig } from '../load-config.js';
 import { createProgress } from '../progress.js';
 import { buildProgram, resolveProjects } from '../project/projects.js';
 import { applyBaseline } from '../report/baseline.js';
@@ -12,8 +11,21 @@ import { formatJson } from '../report/format-json.js';
 import { formatMarkdown } from '../report/format-markdown.js';
 import { formatSarif } from '../report/format-sarif.js';
 import { formatText } from '../report/format-text.js';
-import { createReport, reportFinding, reportNote, reportPath, reportTool, type Formatter, type Report, type ReportFinding, type ReportNote, type ReportTool } from '../report/report.js';
-import { checkRuntimeSchemas } from '../runtime-check/runtime-schema-check.js';
+import {
+  createReport,
+  reportDialect,
+  reportFinding,
+  reportNote,
+  reportPath,
+  reportTool,
+  runDialect,
+  type Formatter,
+  type Report,
+  type ReportDialect,
+  type ReportFinding,
+  type ReportNote,
+  type ReportTool,
+} from '../report/report.js';
 import { UsageError } from '../usage-error.js';
 import { cliVersion } from '../version.js';
 
@@ -32,6 +44,8 @@ export interface AuditOptions {
   readonly tsconfig: string | undefined;
   readonly load: string | undefined;
   readonly baseline: string | undefined;
+  /** Exit 0 rather than 2 when the files define no mcify tool. */
+  readonly passWithNoTools: boolean;
 }
 
 function isFormat(value: string): value is FormatName {
@@ -56,6 +70,7 @@ export function parseAuditArgs(args: readonly string[]): AuditOptions {
         tsconfig: { type: 'string', short: 'p' },
         load: { type: 'string' },
         baseline: { type: 'string' },
+        'pass-with-no-tools': { type: 'boolean' },
       },
     });
   } catch (error) {
@@ -66,7 +81,16 @@ export function parseAuditArgs(args: readonly string[]): AuditOptions {
   if (!isFormat(format)) throw new UsageError(`--format must be one of ${Object.keys(formats).join(', ')}; got "${format}".`);
   const failOn = values['fail-on'] ?? 'error';
   if (!isFailOn(failOn)) throw new UsageError(`--fail-on must be one of ${failOnLevels.join(', ')}; got "${failOn}".`);
-  return { paths: parsed.positionals, format, output: values.output, failOn, tsconfig: values.tsconfig, load: values.load, baseline: values.baseline };
+  return {
+    paths: parsed.positionals,
+    format,
+    output: values.output,
+    failOn,
+    tsconfig: values.tsconfig,
+    load: values.load,
+    baseline: values.baseline,
+    passWithNoTools: values['pass-with-no-tools'] === true,
+  };
 }
 
 /** The options of the shared configuration file found from `directory` upwards; invalid ones stop the run (exit 2) with what to fix. */
@@ -89,13 +113,27 @@ function uniqueBy<T>(items: readonly T[], key: (item: T) => string): T[] {
   });
 }
 
+/**
+ * The usage error for PATHs under which there is no file to analyse (ESLint's convention: exit 2), with
+ * what the tsconfigs said about it.
+ */
+function nothingToAnalyse(paths: readonly string[], notes: readonly ReportNote[]): UsageError {
+  const where = (paths.length === 0 ? ['.'] : paths).map((path) => `"${path}"`).join(', ');
+  const said = notes.map((note) => `\n  ${note.file === undefined ? '' : `${note.file}: `}${note.message}`).join('');
+  return new UsageError(
+    `no file to analyse under ${where}: mcify-audit reads .ts, .tsx, .mts, .cts, .js and .mjs files (not declaration files, node_modules, build output or hidden folders), or the files a tsconfig includes.${said}`,
+  );
+}
+
 /** Runs the static analysis (and, with `--load`, the runtime schema check) and assembles the report. */
 export async function buildAuditReport(options: AuditOptions, io: CommandIo, cwd: string): Promise<Report> {
   const progress = createProgress(io.status);
   const { projects, notes: projectNotes } = resolveProjects(options.paths, options.tsconfig, cwd);
+  const notes: ReportNote[] = projectNotes.map((note) => reportNote(note, cwd));
+  if (projects.every((project) => project.files.length === 0)) throw nothingToAnalyse(options.paths, notes);
   const findings: ReportFinding[] = [];
   const tools: ReportTool[] = [];
-  const notes: ReportNote[] = projectNotes.map((note) => reportNote(note, cwd));
+  const dialects: ReportDialect[] = [];
   const files = new Set<string>();
   try {
     for (const [index, project] of projects.entries()) {
@@ -112,6 +150,8 @@ export async function buildAuditReport(options: AuditOptions, io: CommandIo, cwd
       for (const file of project.files) files.add(file);
       findings.push(...result.findings.map((finding) => reportFinding(finding, cwd)));
       tools.push(...result.tools.map((tool) => reportTool(tool, cwd)));
+      dialects.push(reportDialect(result.dialect, cwd));
+      // Whether the run as a whole found no tool is said once, below.
       notes.push(...result.notes.filter((note) => note.code !== 'no-tools').map((note) => reportNote(note, cwd)));
     }
   } finally {
@@ -119,26 +159,45 @@ export async function buildAuditReport(options: AuditOptions, io: CommandIo, cwd
   }
   let allFindings = uniqueBy(findings, (finding) => JSON.stringify([finding.ruleId, finding.file, finding.line, finding.column, finding.tool]));
   let allTools = uniqueBy(tools, (tool) => JSON.stringify([tool.file, tool.line, tool.name]));
+  const dialect = runDialect(dialects);
 
   if (options.load !== undefined) {
-    const runtime = await runtimeCheck(options.load, allFindings, allTools, cwd);
+    const runtime = await runtimeCheck(options.load, allFindings, allTools, dialect, cwd);
     allFindings = [...allFindings, ...runtime.findings];
     allTools = runtime.tools;
     notes.push(...runtime.notes);
   }
-  if (allTools.length === 0) notes.push({ message: noToolsMessage });
+  if (allTools.length === 0) notes.push({ code: 'no-tools', message: noToolsMessage });
   if (options.baseline !== undefined) {
     const baseline = applyBaseline(resolve(cwd, options.baseline), allFindings);
     allFindings = baseline.findings;
     notes.push({
+      code: 'baseline',
       message: `Baseline ${options.baseline}: ${String(baseline.hidden)} known finding(s) hidden${baseline.gone > 0 ? `, ${String(baseline.gone)} baseline entr${baseline.gone === 1 ? 'y' : 'ies'} no longer found (fixed? refresh the baseline)` : ''}.`,
     });
+    if (baseline.legacy > 0) {
+      notes.push({
+        code: 'baseline-outdated',
+        message: `Baseline ${options.baseline} was written before findings had message ids: its ${String(baseline.legacy)} entr${baseline.legacy === 1 ? 'y matches' : 'ies match'} by message text, which changes when a message is reworded. Regenerate it: mcify-audit [PATH...] --format json --output ${options.baseline}`,
+      });
+    }
   }
-  return createReport({ version: cliVersion, files: files.size, tools: allTools, notes: uniqueBy(notes, (note) => `${note.file ?? ''}\0${note.message}`), findings: allFindings });
+  return createReport({
+    version: cliVersion,
+    dialect,
+    files: files.size,
+    tools: allTools,
+    notes: uniqueBy(notes, (note) => JSON.stringify([note.code, note.file, note.line, note.column, note.message])),
+    findings: allFindings,
+  });
 }
 
-/** `--load`: runs the config and checks the schemas it builds; a config that fails to load is a note. */
-async function runtimeCheck(config: string, staticFindings: readonly ReportFinding[], staticTools: readonly ReportTool[], cwd: string) {
+/**
+ * `--load`: runs the config and checks the schemas it builds; a config that fails to load is a note.
+ * The loader and the check are imported here, so a static report loads neither `tsx` nor the framework.
+ */
+async function runtimeCheck(config: string, staticFindings: readonly ReportFinding[], staticTools: readonly ReportTool[], dialect: ReportDialect, cwd: string) {
+  const [{ ConfigLoadError, loadConfig }, { checkRuntimeSchemas }] = await Promise.all([import('../load-config.js'), import('../runtime-check/runtime-schema-check.js')]);
   let loaded;
   const file = resolve(cwd, config);
   try {
@@ -147,13 +206,22 @@ async function runtimeCheck(config: string, staticFindings: readonly ReportFindi
     if (!(error instanceof ConfigLoadError)) throw error;
     // Paths in reports are relative to the working directory; the message is one sentence of its own.
     const reason = error.message.replaceAll(file, reportPath(file, cwd)).replace(/[.\s]*$/, '.');
-    return { findings: [], tools: [...staticTools], notes: [{ message: `--load: ${reason} The runtime schema check was skipped.`, file: reportPath(file, cwd) }] };
+    return { findings: [], tools: [...staticTools], notes: [{ code: 'load-failed' as const, message: `--load: ${reason} The runtime schema check was skipped.`, file: reportPath(file, cwd) }] };
   }
-  return checkRuntimeSchemas(loaded, optionsNear(dirname(loaded.file)).resolved, { cwd, staticFindings, staticTools });
+  return checkRuntimeSchemas(loaded, optionsNear(dirname(loaded.file)).resolved, {
+    cwd,
+    staticFindings,
+    staticTools,
+    ...(dialect.name === 'mixed' ? {} : { dialect: dialect.name }),
+  });
 }
 
-/** The exit code for a report: 1 when a finding is at or above `--fail-on`, else 0. */
-export function exitCodeFor(report: Report, failOn: FailOn): 0 | 1 {
+/**
+ * The exit code for a report: 2 when it found no mcify tool (nothing was audited) unless
+ * `passWithNoTools`, else 1 when a finding is at or above `--fail-on`, else 0.
+ */
+export function exitCodeFor(report: Report, failOn: FailOn, passWithNoTools = false): 0 | 1 | 2 {
+  if (report.summary.tools === 0 && !passWithNoTools) return 2;
   if (failOn === 'never') return 0;
   if (report.summary.errors > 0) return 1;
   return failOn === 'warning' && report.summary.warnings > 0 ? 1 : 0;
@@ -190,5 +258,9 @@ export async function audit(options: AuditOptions, io: CommandIo, cwd: string = 
     const { errors, warnings } = report.summary;
     io.stderr(`mcify-audit: wrote the ${options.format} report to ${options.output}: ${String(errors)} error(s), ${String(warnings)} warning(s), ${String(report.summary.tools)} tool(s) in ${String(report.summary.files)} file(s).`);
   }
-  return exitCodeFor(report, options.failOn);
+  const code = exitCodeFor(report, options.failOn, options.passWithNoTools);
+  if (code === 2) {
+    io.stderr(`mcify-audit: no mcify tool found in ${String(report.summary.files)} file(s), so nothing was audited (exit 2). Point mcify-audit at the server's sources, or pass --pass-with-no-tools to accept a run without tools.`);
+  }
+  return code;
 }

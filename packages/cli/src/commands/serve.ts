@@ -1,9 +1,11 @@
 import { parseArgs } from 'node:util';
 import { loadConfig, referenceConfigOf } from '../load-config.js';
 import { UsageError } from '../usage-error.js';
+import { serveUsage } from '../usage.js';
 import type { CommandIo } from '../io.js';
 
-export const serveUsage = 'mcify-audit serve CONFIG [--port N] [--host H]';
+// The synopsis lives with the help text, which --help prints without loading this module.
+export { serveUsage };
 
 /** Options of `mcify-audit serve`, parsed. */
 export interface ServeOptions {

@@ -19,8 +19,12 @@ export interface Project {
 
 /** A problem with the input that is not worth stopping for: it becomes a note of the report. */
 export interface ProjectNote {
+  readonly code: 'tsconfig-error' | 'tsconfig-diagnostic' | 'unresolved-import';
   readonly message: string;
   readonly file?: string;
+  /** 1-based, where the note has a position in `file`. */
+  readonly line?: number;
+  readonly column?: number;
 }
 
 /** Options for sources found by scanning a directory without a tsconfig: permissive, like a bundler. */
@@ -95,14 +99,25 @@ function readTsconfig(file: string, within: readonly string[] | undefined, seen:
     },
   });
   if (parsed === undefined) {
-    notes.push({ file: absolute, message: `TypeScript could not read this tsconfig (${unrecoverable === undefined ? 'unknown error' : diagnosticText(unrecoverable)}); its folder is scanned for sources instead.` });
+    notes.push({ code: 'tsconfig-error', file: absolute, message: `TypeScript could not read this tsconfig (${unrecoverable === undefined ? 'unknown error' : diagnosticText(unrecoverable)}); its folder is scanned for sources instead.` });
     const directory = dirname(absolute);
     const files = scanDirectory(directory);
     return [{ tsconfig: undefined, rootNames: files, options: scanOptionsFor(directory), projectReferences: undefined, files, optionsDirectory: directory }];
   }
+  // TypeScript reads past syntax errors in a tsconfig without a word (they are the config file's parse
+  // diagnostics, not among `errors`): the first one is a note, with where it is.
+  const [syntaxError] = ts.getConfigFileParsingDiagnostics(parsed).filter((diagnostic) => !parsed.errors.includes(diagnostic));
+  if (syntaxError !== undefined) {
+    notes.push({
+      code: 'tsconfig-error',
+      file: syntaxError.file?.fileName ?? absolute,
+      ...positionOfDiagnostic(syntaxError),
+      message: `Syntax error in this tsconfig: ${diagnosticText(syntaxError).replace(/\.$/, '')}. TypeScript read it as far as it could: check that the options after it took effect.`,
+    });
+  }
   for (const diagnostic of parsed.errors) {
     // "No inputs were found" is said below in plainer words.
-    if (diagnostic.code !== 18003) notes.push({ file: absolute, message: diagnosticText(diagnostic) });
+    if (diagnostic.code !== 18003) notes.push({ code: 'tsconfig-diagnostic', file: diagnostic.file?.fileName ?? absolute, ...positionOfDiagnostic(diagnostic), message: diagnosticText(diagnostic) });
   }
   const projects: Project[] = [];
   const files = parsed.fileNames.filter((name) => !declarationFile.test(name) && (within === undefined || within.some((path) => isWithin(name, path))));
@@ -119,15 +134,22 @@ function readTsconfig(file: string, within: readonly string[] | undefined, seen:
   for (const reference of parsed.projectReferences ?? []) {
     const referenced = ts.resolveProjectReferencePath(reference);
     if (!existsSync(referenced)) {
-      notes.push({ file: absolute, message: `tsconfig references ${reference.path}, which has no tsconfig: skipped.` });
+      notes.push({ code: 'tsconfig-diagnostic', file: absolute, message: `tsconfig references ${reference.path}, which has no tsconfig: skipped.` });
       continue;
     }
     projects.push(...readTsconfig(referenced, within, seen, notes));
   }
   if (projects.length === 0 && (parsed.projectReferences ?? []).length === 0) {
-    notes.push({ file: absolute, message: 'This tsconfig includes no source files (check "include" and "files").' });
+    notes.push({ code: 'tsconfig-diagnostic', file: absolute, message: 'This tsconfig includes no source files (check "include" and "files").' });
   }
   return projects;
+}
+
+/** A diagnostic's 1-based line and column, when it has a place in a file. */
+function positionOfDiagnostic(diagnostic: ts.Diagnostic): { line?: number; column?: number } {
+  if (diagnostic.file === undefined || diagnostic.start === undefined) return {};
+  const { line, character } = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start);
+  return { line: line + 1, column: character + 1 };
 }
 
 function diagnosticText(diagnostic: ts.Diagnostic): string {
@@ -207,7 +229,9 @@ export function buildProgram(project: Project): { program: ts.Program; notes: Pr
   if (project.tsconfig !== undefined) {
     const file = project.tsconfig;
     for (const diagnostic of [...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics()]) {
-      notes.push({ file, message: diagnosticText(diagnostic) });
+      // Option diagnostics point into the tsconfig (or the one it extends) when TypeScript knows where.
+      const at = diagnostic.file?.fileName.endsWith('.json') === true ? { file: diagnostic.file.fileName, ...positionOfDiagnostic(diagnostic) } : { file };
+      notes.push({ code: 'tsconfig-diagnostic', ...at, message: diagnosticText(diagnostic) });
     }
   }
   notes.push(...unresolvedImports(program, project.files));
@@ -220,22 +244,26 @@ export function buildProgram(project: Project): { program: ts.Program; notes: Pr
  */
 function unresolvedImports(program: ts.Program, files: readonly string[]): ProjectNote[] {
   const checker = program.getTypeChecker();
-  const importers = new Map<string, string[]>();
+  const importers = new Map<string, { files: string[]; first: ts.StringLiteral }>();
   for (const file of files) {
     const sourceFile = program.getSourceFile(file);
     if (sourceFile === undefined) continue;
     for (const specifier of moduleSpecifiers(sourceFile)) {
       // The checker knows a module symbol for every specifier the program resolved (or declared ambiently).
       if (checker.getSymbolAtLocation(specifier) !== undefined) continue;
-      const list = importers.get(specifier.text) ?? [];
-      if (!list.includes(file)) list.push(file);
-      importers.set(specifier.text, list);
+      const entry = importers.get(specifier.text) ?? { files: [], first: specifier };
+      if (!entry.files.includes(file)) entry.files.push(file);
+      importers.set(specifier.text, entry);
     }
   }
-  return [...importers].map(([specifier, from]) => {
+  return [...importers].map(([specifier, { files: from, first }]) => {
     const by = from.length === 1 ? 'this file' : `${String(from.length)} files`;
+    const { line, character } = first.getSourceFile().getLineAndCharacterOfPosition(first.getStart());
     return {
+      code: 'unresolved-import' as const,
       file: from[0] ?? '',
+      line: line + 1,
+      column: character + 1,
       message: isBuiltin(specifier)
         ? `Cannot resolve "${specifier}" (imported by ${by}): TypeScript 6 includes no @types package the tsconfig does not list; add "types": ["node"] (and install @types/node) for a type-aware analysis.`
         : `Cannot resolve "${specifier}" (imported by ${by}): it is analysed by module name and call shape, without its types. Install the project's dependencies for a type-aware analysis.`,

@@ -6,14 +6,35 @@ import type { ReportFinding } from './report.js';
 /** The part of a saved JSON report a baseline needs. Anything else in the file is ignored. */
 const baselineSchema = z.object({
   version: z.literal(1),
-  findings: z.array(z.object({ ruleId: z.string(), file: z.string(), tool: z.string().nullable(), message: z.string() }).passthrough()),
+  findings: z.array(
+    z
+      .object({ ruleId: z.string(), file: z.string(), tool: z.string().nullable(), message: z.string(), messageId: z.string().optional(), field: z.string().optional() })
+      .passthrough(),
+  ),
 });
 
+type BaselineEntry = z.infer<typeof baselineSchema>['findings'][number];
+
 /**
- * A finding's identity across runs for baselines: rule, file, tool and message, without line numbers,
- * so edits elsewhere in the file do not resurface baselined findings.
+ * The message id with its dialect left out: a rule's published-dialect wording has the id `<id>Published`
+ * (the analyzer's `RuleMeta.messages` convention), and the dialect may differ between two runs of the
+ * same code (a checkout with `node_modules` and one without), so both ids name the same problem.
  */
-function baselineKey(finding: { readonly ruleId: string; readonly file: string; readonly tool: string | null; readonly message: string }): string {
+function problemOf(messageId: string): string {
+  return messageId.replace(/Published$/, '');
+}
+
+/**
+ * A finding's identity across runs for baselines: rule, file, tool, message id and input field, without
+ * line numbers or wording, so edits elsewhere in the file and rewordings of the message do not
+ * resurface baselined findings.
+ */
+function baselineKey(finding: { readonly ruleId: string; readonly file: string; readonly tool: string | null; readonly messageId: string; readonly field?: string | undefined }): string {
+  return JSON.stringify([finding.ruleId, finding.file, finding.tool, problemOf(finding.messageId), finding.field ?? null]);
+}
+
+/** The identity of an entry of a baseline written before findings had message ids: its message text. */
+function legacyKey(finding: { readonly ruleId: string; readonly file: string; readonly tool: string | null; readonly message: string }): string {
   return JSON.stringify([finding.ruleId, finding.file, finding.tool, finding.message]);
 }
 
@@ -25,11 +46,40 @@ export interface BaselineResult {
   readonly hidden: number;
   /** How many baseline entries no longer occur (fixed or moved to another file). */
   readonly gone: number;
+  /** How many baseline entries have no message id (a baseline written before there were any): they match by message text. */
+  readonly legacy: number;
+}
+
+/** A multiset of keys: entries are counted, so a second identical finding is still new. */
+class Counts {
+  readonly #counts = new Map<string, number>();
+
+  add(key: string): void {
+    this.#counts.set(key, (this.#counts.get(key) ?? 0) + 1);
+  }
+
+  /** Takes one occurrence of `key`; false when there is none left. */
+  take(key: string): boolean {
+    const count = this.#counts.get(key) ?? 0;
+    if (count === 0) return false;
+    this.#counts.set(key, count - 1);
+    return true;
+  }
+
+  get size(): number {
+    return [...this.#counts.values()].reduce((sum, count) => sum + count, 0);
+  }
+}
+
+function hasMessageId(entry: BaselineEntry): entry is BaselineEntry & { readonly messageId: string } {
+  return entry.messageId !== undefined;
 }
 
 /**
  * Reads a baseline (a JSON report saved with `--format json --output FILE`) and keeps only the findings
- * it does not contain. Entries are counted, so a second identical finding is still new.
+ * it does not contain. A finding matches an entry by rule, file, tool, message id and field; an entry
+ * without a message id (a baseline written before findings had them) matches by its message text
+ * instead, and `legacy` counts such entries.
  *
  * @example
  * ```ts
@@ -49,23 +99,18 @@ export function applyBaseline(file: string, findings: readonly ReportFinding[]):
   } catch {
     throw new UsageError(`--baseline ${file} is not a JSON report of mcify-audit (version 1). Create it with: mcify-audit [PATH...] --format json --output ${file}`);
   }
-  const remaining = new Map<string, number>();
+  const current = new Counts();
+  const legacy = new Counts();
   for (const entry of parsed.findings) {
-    const key = baselineKey(entry);
-    remaining.set(key, (remaining.get(key) ?? 0) + 1);
+    if (hasMessageId(entry)) current.add(baselineKey(entry));
+    else legacy.add(legacyKey(entry));
   }
+  const legacyEntries = legacy.size;
   const kept: ReportFinding[] = [];
   let hidden = 0;
   for (const finding of findings) {
-    const key = baselineKey(finding);
-    const count = remaining.get(key) ?? 0;
-    if (count > 0) {
-      remaining.set(key, count - 1);
-      hidden += 1;
-    } else {
-      kept.push(finding);
-    }
+    if (current.take(baselineKey(finding)) || legacy.take(legacyKey(finding))) hidden += 1;
+    else kept.push(finding);
   }
-  const gone = [...remaining.values()].reduce((sum, count) => sum + count, 0);
-  return { findings: kept, hidden, gone };
+  return { findings: kept, hidden, gone: current.size + legacy.size, legacy: legacyEntries };
 }

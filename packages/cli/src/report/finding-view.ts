@@ -12,6 +12,13 @@ export function positionOf(at: { readonly file: string; readonly line: number; r
   return `${at.file}:${at.line}:${at.column}`;
 }
 
+/** Where a note points: `file`, `file:line` or `file:line:column`, or undefined when it has no file. */
+export function noteLocation(note: { readonly file?: string; readonly line?: number; readonly column?: number }): string | undefined {
+  if (note.file === undefined) return undefined;
+  if (note.line === undefined) return note.file;
+  return note.column === undefined ? `${note.file}:${note.line}` : `${note.file}:${note.line}:${note.column}`;
+}
+
 /**
  * A finding's source→sink path, ending at the sink: the analyzer's last step usually is the reported
  * call itself; when it is not (a schema field declared elsewhere, a config that the flow only points

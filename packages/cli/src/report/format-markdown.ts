@@ -1,10 +1,10 @@
 import { ruleDocsUrl, type Severity } from '@mcify-audit/analyzer';
 import { splitLines } from './code-frame.js';
-import { findingsByRule, flowPath, positionOf, type RuleGroup } from './finding-view.js';
+import { findingsByRule, flowPath, noteLocation, positionOf, type RuleGroup } from './finding-view.js';
 import { dataAccessSummary, inventoryColumns, noToolsMessage, notesAfterInventory, overviewCounts, summarizeTools, type ToolSummary } from './inventory-summary.js';
 import { printable } from './printable.js';
 import type { Formatter, Report, ReportFinding } from './report.js';
-import { plural, verdictOf } from './verdict.js';
+import { plural, verdictLevel, verdictOf } from './verdict.js';
 
 /** GitHub's limit on the body of a pull-request or issue comment, in characters: a longer body is rejected. */
 export const markdownCommentLimit = 65_536;
@@ -234,12 +234,15 @@ export function markdownFormatter(budget: number): Formatter {
  */
 export const formatMarkdown: Formatter = markdownFormatter(markdownCommentBudget);
 
+const verdictIcon = { pass: '✅', fail: '❌', warn: '⚠️' } as const;
+
 function outline(report: Report): Outline {
   const verdict = verdictOf(report);
   const tools = summarizeTools(report);
   const root = block(undefined, [
-    `## ${verdict.clean ? '✅' : report.summary.errors > 0 ? '❌' : '⚠️'} mcify-audit: ${verdict.problems}`,
-    `${verdict.scope} analysed by mcify-audit ${md(report.tool.version)}.`,
+    `## ${verdictIcon[verdictLevel(verdict)]} mcify-audit: ${verdict.problems}`,
+    `${verdict.scope} analysed by mcify-audit ${md(report.tool.version)}${verdict.partial === '' ? '' : `; ${verdict.partial} (see the notes)`}.`,
+    mdLine(verdict.dialect),
     table(['', 'count'], overviewCounts(report, tools).map(({ label, value }) => [label, String(value)])),
   ].join('\n\n'));
 
@@ -254,7 +257,10 @@ function outline(report: Report): Outline {
   const inventory = tools.length === 0 ? [] : toolsSection(root, tools);
 
   const notes = block(root, '\n\n### Notes\n');
-  const noteLeaves = notesAfterInventory(report).map((note) => leaf(notes, `\n- ${note.file === undefined ? mdLine(note.message) : `${code(note.file)}: ${md(note.message)}`}`));
+  const noteLeaves = notesAfterInventory(report).map((note) => {
+    const location = noteLocation(note);
+    return leaf(notes, `\n- ${location === undefined ? mdLine(note.message) : `${code(location)}: ${md(note.message)}`}`);
+  });
 
   // Each rule in turn gives its next finding, so a cut report still shows every kind of problem it found.
   const ranked = (severity: Severity): ReportFinding[] => {

@@ -20,7 +20,7 @@ interface Message {
 
 interface Region {
   readonly startLine: number;
-  readonly startColumn: number;
+  readonly startColumn?: number;
   readonly endLine?: number;
   readonly endColumn?: number;
 }
@@ -59,12 +59,14 @@ interface Result {
   readonly locations: readonly Location[];
   readonly partialFingerprints: Readonly<Record<string, string>>;
   readonly codeFlows?: readonly { readonly threadFlows: readonly { readonly locations: readonly { readonly location: Location }[] }[] }[];
-  readonly properties: { readonly confidence: ReportFinding['confidence']; readonly tool: string | null };
+  readonly properties: { readonly confidence: ReportFinding['confidence']; readonly tool: string | null; readonly messageId: string; readonly field?: string };
 }
 
 interface Notification {
   readonly level: Level;
   readonly message: Message;
+  /** The note's code (`parse-error`, `dialect`, ...): what kind of notification it is, whatever its wording. */
+  readonly descriptor: { readonly id: string };
   readonly locations?: readonly Location[];
 }
 
@@ -174,9 +176,15 @@ function codeFlowOf(finding: ReportFinding, lineOf: (file: string, line: number)
   return [{ threadFlows: [{ locations: [...steps, last] }] }];
 }
 
+/** Notes that say the analysis is incomplete: a file or tsconfig that did not parse, a check that stopped. */
+const incompleteCodes: ReadonlySet<string> = new Set(['parse-error', 'tsconfig-error', 'analysis-stopped', 'no-tools']);
+
+/** A note as a tool execution notification, located where the note is (its line and column when it has them). */
 function notificationOf(note: ReportNote): Notification {
-  const message = { text: messageText(note.message) };
-  return note.file === undefined ? { level: 'note', message } : { level: 'note', message, locations: [{ physicalLocation: { artifactLocation: artifact(note.file) } }] };
+  const head = { level: incompleteCodes.has(note.code) ? 'warning' : 'note', message: { text: messageText(note.message) }, descriptor: { id: note.code } } as const;
+  if (note.file === undefined) return head;
+  const region = note.line === undefined ? undefined : { startLine: note.line, ...(note.column === undefined ? {} : { startColumn: note.column }) };
+  return { ...head, locations: [{ physicalLocation: { artifactLocation: artifact(note.file), ...(region === undefined ? {} : { region }) } }] };
 }
 
 /** The working directory as the absolute `file:` URL `%SRCROOT%` stands for; SARIF requires the trailing slash. */
@@ -215,7 +223,7 @@ export const formatSarif: Formatter = (report, context) => {
       locations: [{ physicalLocation: findingLocation(finding) }],
       partialFingerprints: { [fingerprintKey]: prints[index] ?? '' },
       ...(finding.flow.length > 0 ? { codeFlows: codeFlowOf(finding, lineOf) } : {}),
-      properties: { confidence: finding.confidence, tool: finding.tool },
+      properties: { confidence: finding.confidence, tool: finding.tool, messageId: finding.messageId, ...(finding.field === undefined ? {} : { field: finding.field }) },
     };
   });
   const log = {
@@ -236,7 +244,7 @@ export const formatSarif: Formatter = (report, context) => {
         originalUriBaseIds: { [srcRoot]: { uri: srcRootUri(context.cwd) } },
         columnKind: 'utf16CodeUnits',
         results,
-        properties: { summary: report.summary, tools: report.tools },
+        properties: { dialect: report.dialect, summary: report.summary, tools: report.tools },
       },
     ],
   };

@@ -1,9 +1,9 @@
 import { codeFrame, sourceLines, type CodeFrameLine } from './code-frame.js';
-import { flowPath, positionOf, type FlowPathStep } from './finding-view.js';
+import { flowPath, noteLocation, positionOf, type FlowPathStep } from './finding-view.js';
 import { dataAccessSummary, noToolsMessage, notesAfterInventory, summarizeTools, type ToolSummary } from './inventory-summary.js';
 import { printable } from './printable.js';
 import type { Formatter, Report, ReportFinding, ReportNote, ReportSink } from './report.js';
-import { plural, verdictOf } from './verdict.js';
+import { plural, verdictLevel, verdictMark, verdictOf } from './verdict.js';
 
 /** SGR codes (on, off) of the few styles the text format uses; each has its own off code so styles nest. */
 const styles = {
@@ -54,7 +54,7 @@ export const formatText: Formatter = (report, context) => {
   const sections = [...byFile].map(([file, findings]) => fileSection(file, findings, linesOf(file), paint));
   sections.push(toolsSection(report, paint));
   if (notesAfterInventory(report).length > 0) sections.push(notesSection(notesAfterInventory(report), paint));
-  sections.push(summaryLine(report, paint));
+  sections.push(`${paint('dim', printable(verdictOf(report).dialect))}\n${summaryLine(report, paint)}`);
   return sections.join('\n\n');
 };
 
@@ -130,11 +130,20 @@ function sinkLine(sink: ReportSink, paint: Paint): string {
 }
 
 function notesSection(notes: readonly ReportNote[], paint: Paint): string {
-  return [paint('bold', 'Notes'), ...notes.map((note) => `  ${note.file === undefined ? '' : `${paint('dim', printable(note.file))}: `}${printable(note.message)}`)].join('\n');
+  return [
+    paint('bold', 'Notes'),
+    ...notes.map((note) => {
+      const location = noteLocation(note);
+      return `  ${location === undefined ? '' : `${paint('dim', printable(location))}: `}${printable(note.message)}`;
+    }),
+  ].join('\n');
 }
 
+/** `✔ no problems in 3 files, 2 tools`; a partial analysis is said after the scope. */
 function summaryLine(report: Report, paint: Paint): string {
-  const { clean, problems, scope } = verdictOf(report);
-  if (clean) return paint('green', `✔ ${problems} in ${scope}`);
-  return paint('bold', paint(report.summary.errors > 0 ? 'red' : 'yellow', `✖ ${problems} in ${scope}`));
+  const verdict = verdictOf(report);
+  const text = `${verdictMark(verdict)} ${verdict.problems} in ${verdict.scope}${verdict.partial === '' ? '' : `; ${verdict.partial}`}`;
+  const level = verdictLevel(verdict);
+  if (level === 'pass') return paint('green', text);
+  return paint('bold', paint(level === 'fail' ? 'red' : 'yellow', text));
 }

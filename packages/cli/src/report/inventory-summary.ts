@@ -4,9 +4,13 @@ import type { Report, ReportFinding, ReportNote, ReportSink, ReportTool } from '
 /** What every format says when the analysed files define no tool, resource or prompt (the analyzer's note). */
 export { noToolsMessage };
 
-/** The notes a format lists after the inventory: all but the no-tools note, which the inventory section already says. */
+/**
+ * The notes a format lists after the inventory: all but the no-tools note, which the inventory section
+ * already says, and the dialect note, which the verdict says (`verdictOf(report).dialect`), unless the
+ * projects of the run differ in dialect and each note says which is whose.
+ */
 export function notesAfterInventory(report: Report): readonly ReportNote[] {
-  return report.tools.length === 0 ? report.notes.filter((note) => note.message !== noToolsMessage) : report.notes;
+  return report.notes.filter((note) => note.code !== 'no-tools' && (note.code !== 'dialect' || report.dialect.name === 'mixed'));
 }
 
 /** The inventory table's columns, in order, for the formats that draw one. */
