@@ -7,7 +7,7 @@ import { corpusCases, repoRoot } from '../../analyzer/test/corpus-cases.js';
 import { formatHtml } from '../src/report/format-html.js';
 import { formatMarkdown, markdownCommentBudget, markdownCommentLimit, markdownFormatter } from '../src/report/format-markdown.js';
 import { formatText } from '../src/report/format-text.js';
-import { notesAfterInventory } from '../src/report/inventory-summary.js';
+import { notesAfterInventory, summarizeTools } from '../src/report/inventory-summary.js';
 import { scanCompilerOptions } from '../src/project/projects.js';
 import { createReport, reportFinding, reportNote, reportTool, type FormatContext, type Report, type ReportFinding, type ReportTool } from '../src/report/report.js';
 
@@ -702,24 +702,32 @@ describe('formatHtml', () => {
     expect(html.match(/<html/g)).toHaveLength(1);
     // Only the elements the format writes: nothing that runs or loads anything.
     const elements = new Set([...html.matchAll(/<([a-zA-Z][a-zA-Z0-9]*)/g)].map((match) => (match[1] ?? '').toLowerCase()));
-    const allowed = ['html', 'head', 'meta', 'title', 'style', 'body', 'h1', 'h2', 'h3', 'p', 'section', 'article', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'code', 'pre', 'span', 'mark', 'details', 'summary', 'ol', 'ul', 'li', 'a', 'br'];
+    const allowed = ['html', 'head', 'meta', 'title', 'style', 'body', 'header', 'nav', 'h1', 'h2', 'h3', 'p', 'section', 'article', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'code', 'pre', 'span', 'mark', 'details', 'summary', 'ol', 'ul', 'li', 'a', 'br'];
     expect([...elements].filter((name) => !allowed.includes(name))).toEqual([]);
     for (const [tag] of html.matchAll(/<[^>]*>/g)) expect(tag).not.toMatch(/\s(src|on[a-z]+|style)=/i);
     const css = html.slice(html.indexOf('<style>'), html.indexOf('</style>'));
     expect(css).not.toMatch(/url\(|@import/);
     expect(html).toContain("default-src 'none'");
-    // The only links are to the rules' documentation.
-    for (const [, href] of html.matchAll(/href="([^"]*)"/g)) expect(href).toMatch(/^https:\/\/github\.com\/mcify-audit\/mcify-audit\/blob\/main\/docs\/rules\/[a-z-]+\.md$/);
+    // The only links are to the rules' documentation and to anchors of the page itself, each of which exists.
+    const ids = new Set([...html.matchAll(/\sid="([^"]*)"/g)].map((match) => match[1]));
+    for (const [, href = ''] of html.matchAll(/href="([^"]*)"/g)) {
+      if (href.startsWith('#')) expect(ids.has(href.slice(1)), href).toBe(true);
+      else expect(href).toMatch(/^https:\/\/github\.com\/mcify-audit\/mcify-audit\/blob\/main\/docs\/rules\/[a-z-]+\.md$/);
+    }
   });
 
-  it('has the verdict, the counts and one inventory row per tool', () => {
+  it('has the verdict, the counts and one inventory row per tool, tools with findings first', () => {
     const html = formatHtml(report, context);
     const { errors, warnings } = report.summary;
     expect(html).toContain(`<h1 class="fail">✖ ${errors + warnings} problems (${errors} errors, ${warnings} warnings)</h1>`);
-    const inventory = html.slice(html.indexOf('<table class="inventory">'), html.indexOf('</table>', html.indexOf('<table class="inventory">')));
-    const rows = inventory.split('<tr>').slice(2).map((row) => row.split('<td').slice(1).map((cell) => htmlText(cell.slice(cell.indexOf('>') + 1))));
+    // The first 50 rows in the table, the rest folded in a second one.
+    const tables = html.split('<table class="inventory">').slice(1).map((table) => table.slice(0, table.indexOf('</table>')));
+    expect(tables).toHaveLength(report.tools.length > 50 ? 2 : 1);
+    const rows = tables.flatMap((table) => table.split(/<tr(?: class="flagged")?>/).slice(2).map((row) => row.split('<td').slice(1).map((cell) => htmlText(cell.slice(cell.indexOf('>') + 1)))));
     expect(rows).toHaveLength(report.tools.length);
-    for (const [index, entry] of report.tools.entries()) {
+    const summaries = summarizeTools(report);
+    const ordered = [...summaries.filter((summary) => summary.findings.length > 0), ...summaries.filter((summary) => summary.findings.length === 0)].map((summary) => summary.tool);
+    for (const [index, entry] of ordered.entries()) {
       const cells = rows[index] ?? [];
       expect(cells[1]).toBe(`${entry.file}:${entry.line}`);
       expect(cells[2]).toBe(entry.requiresAuth ? '✔ requireAuth' : '✖ none');
@@ -732,7 +740,7 @@ describe('formatHtml', () => {
   it('shows every finding under its rule with a code frame marking column..endColumn, and its flow', () => {
     const html = formatHtml(report, context);
     const seen: string[] = [];
-    for (const section of html.split('<section class="rule">').slice(1)) {
+    for (const section of html.split('<section class="rule"').slice(1)) {
       const ruleId = /<a href="[^"]*">(mcify\/[a-z-]+)<\/a>/.exec(section)?.[1] ?? '';
       for (const article of section.split('<article class="finding ').slice(1)) {
         const severity = article.slice(0, article.indexOf('"'));
@@ -765,7 +773,7 @@ describe('formatHtml', () => {
 
   it('says when no tools were found, and shows a finding in an unreadable file without a frame', () => {
     const empty = formatHtml(handMade({ files: 2 }), sources({}));
-    expect(empty).toContain('<h1 class="pass">✔ no problems</h1>');
+    expect(empty).toContain('<h1 class="fail">✖ no mcify tools found</h1>');
     expect(empty).toContain('<p>No mcify tools were found');
     expect(empty).not.toContain('<table class="inventory">');
     const unreadable = formatHtml(handMade({ findings: [finding({ file: 'gone.ts' })], notes: [{ message: 'Could not read gone.ts', file: 'gone.ts' }] }), sources({}));
