@@ -1,4 +1,4 @@
-import { relative, sep } from 'node:path';
+import { dirname, relative, resolve, sep } from 'node:path';
 import type { AnalysisNote, AnalysisNoteCode, Dialect, DialectName, Finding, InventorySink, ToolInventoryEntry } from '@mcify-audit/analyzer';
 import type { Confidence, RuleId, Severity } from '@mcify-audit/analyzer';
 
@@ -145,7 +145,10 @@ export function reportTool(entry: ToolInventoryEntry, cwd: string): ReportTool {
  * the `package.json` it read.
  */
 function relativeTo(text: string, cwd: string): string {
-  return text.split(`${cwd}${sep}`).join('');
+  const root = resolve(cwd);
+  // At the filesystem's root, absolute paths are as short as they get.
+  if (dirname(root) === root) return text;
+  return text.split(`${root}${sep}`).join('');
 }
 
 /** An analyzer (or project) note in the report's shape: paths relative to `cwd`, the position when it has one. */
