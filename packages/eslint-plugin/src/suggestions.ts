@@ -7,6 +7,7 @@
  */
 import type { DialectName, Finding } from '@mcify-audit/analyzer';
 import { AST_NODE_TYPES, AST_TOKEN_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import ts from 'typescript';
 
 /**
  * The suggestions' messages. A suggestion of the published dialect is `<guide id>Published` when its
@@ -19,7 +20,7 @@ export const suggestionMessages = {
   removeCredentialField: 'Remove "{{field}}" from the input schema, and look the credential up server-side by the caller from ctx.auth.claims instead.',
   removeCredentialFieldPublished:
     'Remove "{{field}}" from the input schema, and look the credential up server-side by the caller (ctx.auth.subject under oauthProvider, or the session looked up by ctx.auth.token) instead.',
-  hashLoggedValue: 'Log ctx.logger.hash({{value}}) instead of the raw value.',
+  hashLoggedValue: 'Log ctx.logger.hash({{value}}) instead of the raw value (converted with String() unless it is known to be a string).',
   hashLoggedValuePublished: 'Log {{helper}}({{value}}), a keyed HMAC-SHA-256 from node:crypto (key: the LOG_HASH_KEY environment variable), instead of the raw value.',
   addRequireAuth: 'Add requireAuth() to the middlewares of this tool.',
 } as const;
@@ -82,6 +83,11 @@ function inScope(context: Context, node: TSESTree.Node, name: string): boolean {
   return false;
 }
 
+/** The exported name an import specifier imports (`requireAuth` in `requireAuth as authenticated`). */
+function importedName(specifier: TSESTree.ImportSpecifier): string {
+  return specifier.imported.type === AST_NODE_TYPES.Identifier ? specifier.imported.name : specifier.imported.value;
+}
+
 function hasBinding(context: Context, name: string): boolean {
   return context.sourceCode.ast.body.some(
     (statement) => statement.type === AST_NODE_TYPES.ImportDeclaration && statement.specifiers.some((specifier) => specifier.local.name === name),
@@ -97,6 +103,25 @@ function namedElsewhere(context: Context, node: TSESTree.Node, name: string): bo
   return context.sourceCode.ast.tokens.some(
     (token) => (token.type === AST_TOKEN_TYPES.Identifier || token.type === AST_TOKEN_TYPES.String) && (token.value === name || token.value.slice(1, -1) === name) && (token.range[1] <= start || token.range[0] >= end),
   );
+}
+
+/** Parser services as typescript-eslint provides them with type information; absent otherwise. */
+interface MaybeTypedServices {
+  readonly program?: ts.Program | null;
+  readonly esTreeNodeToTSNodeMap?: { get(node: unknown): unknown };
+}
+
+/** Whether an expression is a string: by its type with typed linting, else by its syntax (a string or template literal, `String(...)`). */
+function isString(context: Context, node: TSESTree.Node): boolean {
+  const services = context.sourceCode.parserServices as MaybeTypedServices | undefined;
+  const tsNode = services?.esTreeNodeToTSNodeMap?.get(node) as ts.Node | undefined;
+  if (services?.program != null && tsNode !== undefined) {
+    const type = services.program.getTypeChecker().getTypeAtLocation(tsNode);
+    return (type.flags & ts.TypeFlags.StringLike) !== 0;
+  }
+  if (node.type === AST_NODE_TYPES.Literal) return typeof node.value === 'string';
+  if (node.type === AST_NODE_TYPES.TemplateLiteral) return true;
+  return node.type === AST_NODE_TYPES.CallExpression && node.callee.type === AST_NODE_TYPES.Identifier && node.callee.name === 'String';
 }
 
 function isTypeScript(context: Context): boolean {
@@ -163,7 +188,8 @@ export function suggestionsFor(context: Context, finding: Finding, dialect: Dial
         ];
       }
       if (!inScope(context, node, 'ctx')) return [];
-      const hashed = `ctx.logger.hash(${value})`;
+      // The guide's hash takes a string: anything not known to be one is converted first.
+      const hashed = `ctx.logger.hash(${isString(context, node) ? value : `String(${value})`})`;
       return [{ messageId: 'hashLoggedValue', data: { value }, fix: (fixer) => (shorthand === undefined ? fixer.replaceText(node, hashed) : fixer.replaceText(shorthand, `${value}: ${hashed}`)) }];
     }
     case 'mcify/require-auth': {
@@ -174,6 +200,17 @@ export function suggestionsFor(context: Context, finding: Finding, dialect: Dial
       if (middlewares !== undefined && middlewares.type !== AST_NODE_TYPES.ArrayExpression) return [];
       const imports = context.sourceCode.ast.body.filter((statement): statement is TSESTree.ImportDeclaration => statement.type === AST_NODE_TYPES.ImportDeclaration);
       const lastImport = imports.at(-1);
+      const middlewareImports = imports.filter((statement) => statement.source.value === '@mcify/core/middleware' && statement.importKind !== 'type');
+      // mcify's requireAuth as the file already names it: an imported binding (aliased or not), or a namespace member.
+      let callee = hasBinding(context, 'requireAuth') ? 'requireAuth' : undefined;
+      for (const specifier of middlewareImports.flatMap((statement) => statement.specifiers)) {
+        if (specifier.type === AST_NODE_TYPES.ImportSpecifier && specifier.importKind !== 'type' && importedName(specifier) === 'requireAuth') callee ??= specifier.local.name;
+        else if (specifier.type === AST_NODE_TYPES.ImportNamespaceSpecifier) callee ??= `${specifier.local.name}.requireAuth`;
+      }
+      // Else import it, under another name when the file declares a requireAuth of its own.
+      const local = callee ?? (inScope(context, node, 'requireAuth') ? 'mcifyRequireAuth' : 'requireAuth');
+      if (callee === undefined && local !== 'requireAuth' && inScope(context, node, local)) return [];
+      const call = `${callee ?? local}()`;
       return [
         {
           messageId: 'addRequireAuth',
@@ -181,19 +218,17 @@ export function suggestionsFor(context: Context, finding: Finding, dialect: Dial
             const fixes = [];
             if (middlewares?.type === AST_NODE_TYPES.ArrayExpression) {
               const opening = context.sourceCode.getFirstToken(middlewares);
-              if (opening !== null) fixes.push(fixer.insertTextAfter(opening, middlewares.elements.length > 0 ? 'requireAuth(), ' : 'requireAuth()'));
+              if (opening !== null) fixes.push(fixer.insertTextAfter(opening, middlewares.elements.length > 0 ? `${call}, ` : call));
             } else {
               const opening = context.sourceCode.getFirstToken(node);
-              if (opening !== null) fixes.push(fixer.insertTextAfter(opening, ' middlewares: [requireAuth()],'));
+              if (opening !== null) fixes.push(fixer.insertTextAfter(opening, ` middlewares: [${call}],`));
             }
-            if (!hasBinding(context, 'requireAuth')) {
+            if (callee === undefined) {
               // Join an existing `import { ... } from '@mcify/core/middleware'`, else add one after the imports.
-              const middlewareImport = imports.find(
-                (statement) => statement.source.value === '@mcify/core/middleware' && statement.importKind !== 'type',
-              );
-              const lastSpecifier = middlewareImport?.specifiers.at(-1);
-              const line = "import { requireAuth } from '@mcify/core/middleware';\n";
-              if (lastSpecifier?.type === AST_NODE_TYPES.ImportSpecifier) fixes.push(fixer.insertTextAfter(lastSpecifier, ', requireAuth'));
+              const specifier = local === 'requireAuth' ? 'requireAuth' : `requireAuth as ${local}`;
+              const lastSpecifier = middlewareImports.map((statement) => statement.specifiers.at(-1)).find((candidate) => candidate?.type === AST_NODE_TYPES.ImportSpecifier);
+              const line = `import { ${specifier} } from '@mcify/core/middleware';\n`;
+              if (lastSpecifier !== undefined) fixes.push(fixer.insertTextAfter(lastSpecifier, `, ${specifier}`));
               else fixes.push(lastImport === undefined ? fixer.insertTextBeforeRange([0, 0], line) : fixer.insertTextAfter(lastImport, `\n${line.trimEnd()}`));
             }
             return fixes;

@@ -1,4 +1,4 @@
-import { espreeRuleTester, rules, ts, untypedRuleTester } from './support.js';
+import { espreeRuleTester, rules, ts, typedRuleTester, untypedRuleTester } from './support.js';
 
 const rule = rules['no-pii-in-logs'];
 
@@ -25,11 +25,11 @@ function ordersTool(body: string): string {
 
 // Line 12 of ordersTool(...) is the body line.
 const shorthand = ordersTool(`ctx.logger.info('order_viewed', { orderId, userId });`);
-const shorthandFixed = ordersTool(`ctx.logger.info('order_viewed', { orderId, userId: ctx.logger.hash(userId) });`);
+const shorthandFixed = ordersTool(`ctx.logger.info('order_viewed', { orderId, userId: ctx.logger.hash(String(userId)) });`);
 const templateMessage = ordersTool('ctx.logger.warn(`order ${orderId} viewed by ${userId}`);');
-const templateMessageFixed = ordersTool('ctx.logger.warn(`order ${orderId} viewed by ${ctx.logger.hash(userId)}`);');
+const templateMessageFixed = ordersTool('ctx.logger.warn(`order ${orderId} viewed by ${ctx.logger.hash(String(userId))}`);');
 const consoleSub = ordersTool(`console.log('user', ctx.auth.claims.sub);`);
-const consoleSubFixed = ordersTool(`console.log('user', ctx.logger.hash(ctx.auth.claims.sub));`);
+const consoleSubFixed = ordersTool(`console.log('user', ctx.logger.hash(String(ctx.auth.claims.sub)));`);
 
 const emailMultiline = ts`
   import { defineTool } from '@mcify/core';
@@ -62,7 +62,7 @@ const emailMultilineFixed = ts`
     input: z.object({ customerEmail: z.string().email() }),
     handler: async ({ customerEmail }, ctx) => {
       ctx.logger.info('invite_sent', {
-        to: ctx.logger.hash(customerEmail),
+        to: ctx.logger.hash(String(customerEmail)),
       });
       return { sent: true };
     },
@@ -207,7 +207,7 @@ espreeRuleTester().run('no-pii-in-logs (espree, .js)', rule, {
                   middlewares: [requireAuth()],
                   handler: async (_input, ctx) => {
                     const email = ctx.auth.claims.email;
-                    console.debug('profile for', ctx.logger.hash(email));
+                    console.debug('profile for', ctx.logger.hash(String(email)));
                     return { email };
                   },
                 });
@@ -216,6 +216,38 @@ espreeRuleTester().run('no-pii-in-logs (espree, .js)', rule, {
           ],
         },
       ],
+    },
+  ],
+});
+
+// With types the guide's suggestion knows a string from anything else: only the latter is converted with String().
+const typedProfile = (logged: string) => ts`
+  import { defineTool } from '@mcify/core';
+  import { requireAuth } from '@mcify/core/middleware';
+  import { z } from 'zod';
+
+  export const profileGet = defineTool({
+    name: 'profile_get',
+    description: 'Your profile.',
+    middlewares: [requireAuth()],
+    input: z.object({ customerEmail: z.string(), customerEmails: z.array(z.string()) }),
+    handler: async ({ customerEmail, customerEmails }, ctx) => {
+      ctx.logger.info('profile', { to: ${logged} });
+      return { count: customerEmails.length, customerEmail };
+    },
+  });
+`;
+
+typedRuleTester().run('no-pii-in-logs (typed)', rule, {
+  valid: [],
+  invalid: [
+    {
+      code: typedProfile('customerEmail'),
+      errors: [{ messageId: 'personalDataLogged', line: 11, suggestions: [{ messageId: 'hashLoggedValue', data: { value: 'customerEmail' }, output: typedProfile('ctx.logger.hash(customerEmail)') }] }],
+    },
+    {
+      code: typedProfile('customerEmails'),
+      errors: [{ messageId: 'personalDataLogged', line: 11, suggestions: [{ messageId: 'hashLoggedValue', data: { value: 'customerEmails' }, output: typedProfile('ctx.logger.hash(String(customerEmails))') }] }],
     },
   ],
 });
