@@ -9,7 +9,7 @@ import { formatMarkdown, markdownCommentBudget, markdownCommentLimit, markdownFo
 import { formatText } from '../src/report/format-text.js';
 import { notesAfterInventory, summarizeTools } from '../src/report/inventory-summary.js';
 import { scanCompilerOptions } from '../src/project/projects.js';
-import { createReport, reportFinding, reportNote, reportTool, type FormatContext, type Report, type ReportFinding, type ReportTool } from '../src/report/report.js';
+import { createReport, reportDialect, reportFinding, reportNote, reportTool, type FormatContext, type Report, type ReportFinding, type ReportNote, type ReportTool } from '../src/report/report.js';
 
 // --- The real report: the whole lint corpus as one program, as `mcify-audit fixtures/lint` would see it.
 
@@ -23,6 +23,7 @@ beforeAll(() => {
   const result = analyzeProgram(program, {}, files);
   report = createReport({
     version: '0.0.0-test',
+    dialect: reportDialect(result.dialect, repoRoot),
     files: files.length,
     tools: result.tools.map((tool) => reportTool(tool, repoRoot)),
     notes: result.notes.map((note) => reportNote(note, repoRoot)),
@@ -38,7 +39,9 @@ const finding = (overrides: Partial<ReportFinding>): ReportFinding => ({
   ruleId: 'mcify/scoped-queries',
   severity: 'error',
   confidence: 'high',
+  messageId: 'unscopedQuery',
   message: 'db.order.findMany() is not scoped.',
+  data: { sink: 'db.order.findMany()' },
   file: 'src/tools.ts',
   line: 1,
   column: 1,
@@ -63,8 +66,15 @@ const tool = (overrides: Partial<ReportTool>): ReportTool => ({
   ...overrides,
 });
 
-const handMade = (parts: { tools?: ReportTool[]; findings?: ReportFinding[]; notes?: { message: string; file?: string }[]; files?: number }): Report =>
-  createReport({ version: '0.0.0-test', files: parts.files ?? 1, tools: parts.tools ?? [], notes: parts.notes ?? [], findings: parts.findings ?? [] });
+const handMade = (parts: { tools?: ReportTool[]; findings?: ReportFinding[]; notes?: (Omit<ReportNote, 'code'> & { code?: ReportNote['code'] })[]; files?: number }): Report =>
+  createReport({
+    version: '0.0.0-test',
+    dialect: { name: 'guide', reason: 'the dialect option says so' },
+    files: parts.files ?? 1,
+    tools: parts.tools ?? [],
+    notes: (parts.notes ?? []).map((note) => ({ code: 'note', ...note })),
+    findings: parts.findings ?? [],
+  });
 
 const sources = (files: Record<string, string>, color = false): FormatContext => ({ cwd: '/project', color, sourceOf: (file) => files[file] });
 
@@ -277,16 +287,39 @@ describe('formatText', () => {
     expect(coloured.replace(ansi, '')).toBe(plain);
   });
 
-  it('says plainly when no tools were found, and passes the check', () => {
-    const text = formatText(handMade({ files: 3 }), sources({}));
+  it('says plainly when no tools were found, without a ✔: nothing was audited', () => {
+    const text = formatText(handMade({ files: 3, notes: [{ code: 'no-tools', message: 'No mcify tools were found.' }] }), sources({}));
     expect(text).toContain('Tools\n  No mcify tools were found');
-    expect(text.split('\n').at(-1)).toBe('✔ no problems in 3 files, 0 tools');
+    // The inventory says it: the note is not listed again.
+    expect(text).not.toContain('Notes');
+    expect(text.split('\n').at(-1)).toBe('✖ no mcify tools found in 3 files, 0 tools');
     expect(formatText(handMade({ files: 1, tools: [tool({})] }), sources({})).split('\n').at(-1)).toBe('✔ no problems in 1 file, 1 tool');
   });
 
-  it('lists notes with their file', () => {
-    const text = formatText(handMade({ notes: [{ message: 'Unresolved import ./db.js', file: 'src/a.ts' }, { message: 'A note without file' }] }), sources({}));
-    expect(text).toContain('Notes\n  src/a.ts: Unresolved import ./db.js\n  A note without file');
+  it('says how many files were only partly analysed, and gives no ✔ for them', () => {
+    const partial = (notes: { code: 'parse-error'; message: string; file: string; line: number; column: number }[], findings: ReportFinding[] = []) =>
+      formatText(handMade({ files: 3, tools: [tool({})], notes, findings }), sources({})).split('\n').at(-1);
+    const broken = (file: string) => ({ code: 'parse-error' as const, message: 'Syntax error: Expression expected.', file, line: 2, column: 5 });
+    expect(partial([broken('src/a.ts')])).toBe('⚠ no problems in 3 files, 1 tool; 1 file only partly analysed');
+    expect(partial([broken('src/a.ts'), broken('src/b.ts')], [finding({})])).toBe('✖ 1 problem (1 error, 0 warnings) in 3 files, 1 tool; 2 files only partly analysed');
+  });
+
+  it('lists notes with their file, line and column, and says the dialect above the summary', () => {
+    const text = formatText(
+      handMade({
+        notes: [
+          { message: 'Unresolved import ./db.js', file: 'src/a.ts', line: 3, column: 19 },
+          { message: 'A note with a file only', file: 'tsconfig.json' },
+          { message: 'A note without file' },
+          { code: 'dialect', message: 'Advice is written in the guide mcify dialect: the dialect option says so.' },
+        ],
+      }),
+      sources({}),
+    );
+    expect(text).toContain('Notes\n  src/a.ts:3:19: Unresolved import ./db.js\n  tsconfig.json: A note with a file only\n  A note without file\n\n');
+    expect(text.split('\n').slice(-2)).toEqual(['Advice is written in the guide mcify dialect: the dialect option says so.', '✖ no mcify tools found in 1 file, 0 tools']);
+    // Said by the verdict, the dialect note is not listed among the notes as well.
+    expect(text.match(/Advice is written/g)).toHaveLength(1);
   });
 
   it('shows a finding whose file cannot be read, or whose line is no longer there, without a frame', () => {
@@ -556,12 +589,18 @@ describe('formatMarkdown', () => {
     }
   });
 
-  it('says when no tools were found and lists notes', () => {
-    const markdown = formatMarkdown(handMade({ notes: [{ message: 'No mcify tools were found.' }, { message: '# not a heading', file: 'a.ts' }, { message: '1. not a list' }] }), sources({}));
-    expect(markdown.split('\n')[0]).toBe('## ✅ mcify-audit: no problems');
+  it('says when no tools were found, without a ✅, and lists notes with their position', () => {
+    const markdown = formatMarkdown(
+      handMade({ notes: [{ code: 'no-tools', message: 'No mcify tools were found.' }, { message: '# not a heading', file: 'a.ts' }, { message: '1. not a list' }, { code: 'parse-error', message: 'Syntax error.', file: 'b.ts', line: 4, column: 2 }] }),
+      sources({}),
+    );
+    expect(markdown.split('\n')[0]).toBe('## ❌ mcify-audit: no mcify tools found');
+    expect(markdown.split('\n')[2]).toBe('1 file, 0 tools analysed by mcify-audit 0.0.0-test; 1 file only partly analysed (see the notes).');
+    expect(markdown.split('\n')[4]).toBe('Advice is written in the guide mcify dialect: the dialect option says so.');
     expect(markdown).toContain('### Tools\n\nNo mcify tools were found');
     expect(markdown).not.toContain('| tool |');
-    expect(markdown).toContain('### Notes\n\n- No mcify tools were found.\n- <code>a.ts</code>: # not a heading\n- 1\\. not a list');
+    expect(markdown).toContain('### Notes\n\n- <code>a.ts</code>: # not a heading\n- 1\\. not a list\n- <code>b.ts:4:2</code>: Syntax error.');
+    expect(formatMarkdown(handMade({ tools: [tool({})] }), sources({})).split('\n')[0]).toBe('## ✅ mcify-audit: no problems');
   });
 
   it('escapes untrusted text so it can neither break a table nor inject HTML', () => {
@@ -608,6 +647,7 @@ describe('formatMarkdown', () => {
     const errors = report.findings.filter((entry) => entry.severity === 'error');
     const subject = createReport({
       version: '0.0.0-test',
+      dialect: report.dialect,
       files: report.summary.files,
       tools: report.tools,
       notes: report.notes,
