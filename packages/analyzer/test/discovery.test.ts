@@ -97,6 +97,7 @@ describe('discovery (file mode)', () => {
     ["{ predicate: (a) => a.type === 'oauth_provider' && a.subject.role === 'admin' }"],
     ["{ predicate: ({ scopes }) => scopes.includes('x') }"],
     ["{ predicate: (a) => a.type === 'oauth' ? a.scopes.includes('x') : false }"],
+    ["{ predicate: (a) => a.type === 'oauth_provider' && (a.scope ?? '').split(' ').includes('x') }"],
     // what cannot be read, or says more than a check
     ['{ check: policies.canRefund }'],
     ['{ ...gateOptions }'],
@@ -118,6 +119,7 @@ describe('discovery (file mode)', () => {
     ['{ check: (a) => typeof a.claims.sub === \'string\' }'],
     ['{ check: (a) => Boolean(a.claims.scopes) }'],
     ["{ check: (a) => a.token === process.env.ADMIN_TOKEN }"],
+    ["{ predicate: (a) => (a.token ?? '').length > 0 && (a.type ?? 'none') !== 'none' }"],
     ['{ check: undefined }'],
     ["{ message: 'Sign in first.' }"],
   ])('%s is not a scope gate', (options) => {

@@ -88,7 +88,8 @@ export function join(a: Value, b: Value): Value {
     trustedPart: a.trustedPart ?? b.trustedPart,
     identity: a.identity ?? b.identity,
     kind: a.kind === b.kind ? a.kind : undefined,
-    authPath: a.authPath === b.authPath ? a.authPath : undefined,
+    // `auth.scope ?? ''` still reads `scope`: a literal fallback adds no auth value.
+    authPath: a.authPath === b.authPath ? a.authPath : b.inert === true ? a.authPath : a.inert === true ? b.authPath : undefined,
     secret: a.secret ?? b.secret,
     personal: a.personal ?? b.personal,
     rows: unionRows(a.rows, b.rows),
