@@ -206,6 +206,11 @@ function sourceFiles(directory: string): string[] {
   });
 }
 
+/** The project's source files, POSIX paths relative to its root. */
+export function projectFiles(root = projectSource): string[] {
+  return sourceFiles(root).map((path) => relative(root, path).replace(/\\/g, '/')).sort();
+}
+
 /**
  * Every `// expect[(types|load)]: mcify/<rule> [(<tool>)] [-- why]` annotation of the project: it marks
  * the next line that is not itself an annotation (`// ok: ...` marks a lookalike that must not be
