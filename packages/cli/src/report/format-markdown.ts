@@ -220,7 +220,7 @@ export function markdownFormatter(budget: number): Formatter {
 
 /**
  * GitHub-flavoured Markdown for a pull-request comment, within `markdownCommentBudget`: a heading with
- * the verdict and the overview counts; the findings grouped by rule, with a link to each rule's
+ * the verdict, what was analysed (and what only partly), the dialect and the overview counts; the findings grouped by rule, with a link to each rule's
  * documentation and their source→sink flows folded in `<details>`; the tool inventory (tool × auth,
  * scope gate, identity and credential fields, data access, findings) folded in `<details>`; then the
  * notes. A report too big for a comment is cut as `markdownFormatter` says, and says so. Every string

@@ -33,7 +33,8 @@ const severityStyle = { error: 'red', warning: 'yellow' } as const;
 /**
  * The human format for terminals, ESLint-stylish-like: findings grouped by file, each with a code frame
  * of its source (read through `context.sourceOf`; none when unreadable) and its source→sink flow; then
- * the tool inventory, the notes and a one-line summary. ANSI colour only when `context.color`; every
+ * the tool inventory, the notes (located by `noteLocation`), the dialect line and a one-line summary
+ * (the shared verdict: no ✔ without tools or with files only partly analysed). ANSI colour only when `context.color`; every
  * string from the report or the source is made printable first, so the output holds no escape sequence
  * it did not put there itself. No trailing newline.
  *
