@@ -133,7 +133,7 @@ const groupAnchor = (group: HtmlFindingGroup) => `group-${anchorId(group.title)}
 
 function contents(page: HtmlPage): string {
   const groups = page.groups.map((group) => `<li><a href="#${groupAnchor(group)}">${esc(group.title)}</a> <span class="muted">${esc(group.counts)}</span></li>`);
-  const after = [`<li><a href="#tools">${esc(page.table.heading)}</a></li>`, page.notes.length > 0 ? '<li><a href="#notes">Notes</a></li>' : ''];
+  const after = [`<li><a href="#${tableAnchor(page.table)}">${esc(page.table.heading)}</a></li>`, page.notes.length > 0 ? '<li><a href="#notes">Notes</a></li>' : ''];
   return `<nav class="toc" aria-label="Contents">\n<h2>Contents</h2>\n<ol><li><a href="#findings">Findings</a><ol>${groups.join('')}</ol></li>${after.join('')}</ol>\n</nav>`;
 }
 
@@ -180,13 +180,16 @@ function frameLine(line: CodeFrameLine): string {
   return `${number}${esc(line.text.slice(0, start))}<mark>${esc(marked)}</mark>${esc(line.text.slice(end))}`;
 }
 
+/** The table section's id: `tools` for `Tools`, `matrix` for `Matrix`. */
+const tableAnchor = (table: HtmlTable) => anchorId(table.heading);
+
 function tableSection(table: HtmlTable): string {
-  if (table.rows.length === 0) return `<section id="tools">\n<h2>${esc(table.heading)}</h2>\n<p>${esc(table.empty)}</p>\n</section>`;
+  if (table.rows.length === 0) return `<section id="${tableAnchor(table)}">\n<h2>${esc(table.heading)}</h2>\n<p>${esc(table.empty)}</p>\n</section>`;
   // Rows with findings first, each part in report order.
   const rows = [...table.rows.filter((row) => row.flagged), ...table.rows.filter((row) => !row.flagged)];
   const shown = rows.slice(0, tableFoldAfter);
   const folded = rows.slice(tableFoldAfter);
-  const parts = [`<section id="tools">`, `<h2>${esc(table.heading)}</h2>`, tableOf(table, shown)];
+  const parts = [`<section id="${tableAnchor(table)}">`, `<h2>${esc(table.heading)}</h2>`, tableOf(table, shown)];
   if (folded.length > 0) {
     const flagged = folded.filter((row) => row.flagged).length;
     const summary = `${plural(folded.length, `more ${table.rowNoun}`)}${flagged > 0 ? ` (${flagged} with findings)` : ' (none with findings)'}`;
