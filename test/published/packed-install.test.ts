@@ -66,7 +66,7 @@ const withTypes = planted.filter((finding) => finding.only !== 'load');
 const withoutTypes = planted.filter((finding) => finding.only === null);
 
 let project: PublishedProject;
-const runs: Record<'tsc' | 'ls' | 'audit' | 'text' | 'load' | 'sarif' | 'eslint' | 'eslintTyped', Run> = {} as never;
+const runs: Record<'tsc' | 'ls' | 'version' | 'help' | 'serve' | 'audit' | 'text' | 'load' | 'sarif' | 'eslint' | 'eslintTyped', Run> = {} as never;
 const timings: Record<string, number> = {};
 
 function parseJson(result: Run, what: string): unknown {
@@ -132,9 +132,13 @@ describe('mcify-audit and eslint-plugin-mcify from npm pack tarballs, in a proje
     const [sarifRun] = docs.workflowRuns.filter((argv) => argv[0] === 'npx');
     if (sarifRun === undefined) throw new Error('The workflow in the install section runs no npx mcify-audit.');
     // Two cores: the CLI runs, ESLint and tsc overlap.
-    const [tsc, ls, audit, text, load, sarif, eslint, eslintTyped] = await Promise.all([
+    const [tsc, ls, version, help, serve, audit, text, load, sarif, eslint, eslintTyped] = await Promise.all([
       timed('tsc --noEmit', run(['npx', 'tsc', '--noEmit'], cwd)),
       timed('npm ls', run(['npm', 'ls', '@mcify/core', '--all', '--json'], cwd)),
+      timed('mcify-audit --version', run(['npx', 'mcify-audit', '--version'], cwd)),
+      timed('mcify-audit --help', run(['npx', 'mcify-audit', '--help'], cwd)),
+      // Refuses at once (no server starts): the reference runtime does not implement oauthProvider().
+      timed('mcify-audit serve', run(['npx', 'mcify-audit', 'serve', 'mcify.config.ts'], cwd, 60_000)),
       timed('mcify-audit --format json', run(['npx', 'mcify-audit', '--format', 'json'], cwd)),
       timed('mcify-audit (text)', run(['npx', 'mcify-audit'], cwd)),
       timed('mcify-audit --load', run(['npx', 'mcify-audit', '--load', 'mcify.config.ts', '--format', 'json'], cwd)),
@@ -142,7 +146,7 @@ describe('mcify-audit and eslint-plugin-mcify from npm pack tarballs, in a proje
       timed('eslint recommended', run(['npx', 'eslint', '--format', 'json', '.'], cwd)),
       timed('eslint recommended-type-checked', run(['npx', 'eslint', '--config', 'eslint.typed.config.js', '--format', 'json', '.'], cwd)),
     ]);
-    Object.assign(runs, { tsc, ls, audit, text, load, sarif, eslint, eslintTyped });
+    Object.assign(runs, { tsc, ls, version, help, serve, audit, text, load, sarif, eslint, eslintTyped });
   }, 300_000);
 
   afterAll(() => {
@@ -274,6 +278,20 @@ describe('mcify-audit and eslint-plugin-mcify from npm pack tarballs, in a proje
   });
 
   describe('npx mcify-audit', () => {
+    it('--version and --help work beside the published framework', () => {
+      const cli = project.packs.find((pack) => pack.name === 'mcify-audit');
+      expect(runs.version.stdout.trim(), runs.version.stderr).toBe(cli?.version);
+      expect(runs.version.code).toBe(0);
+      expect(runs.help.stdout, runs.help.stderr).toMatch(/^usage:\n\s+mcify-audit \[PATH\.\.\.\]/);
+      expect(runs.help.code).toBe(0);
+    });
+
+    it('serve refuses the oauthProvider() config with exit 2, naming the auth type and what to run instead', () => {
+      expect(runs.serve.code, runs.serve.stdout).toBe(2);
+      expect(runs.serve.stderr).toMatch(/oauthProvider\(\) \(type oauth_provider/);
+      expect(runs.serve.stderr).toMatch(/Start the server on its own runtime.*mcify-audit fuzz --url/);
+    });
+
     it('reports exactly the planted flaws (rule, file, line, tool), and fails the run', () => {
       const report = parseJson(runs.audit, 'mcify-audit --format json') as Report;
       expect.soft(described(report.findings)).toEqual(described(withTypes));
