@@ -105,7 +105,7 @@ export const rules: Readonly<Record<RuleId, RuleMeta>> = {
     severity: 'warning',
     description: 'A tool whose handler reads ctx.auth but has no requireAuth() middleware.',
     rationale:
-      "Without `requireAuth()` an mcify tool also runs for an unauthenticated request, where `ctx.auth` is the anonymous context: `ctx.auth.claims['sub']` is `undefined`, and a query written as `where: { userId }` quietly becomes a query with no user at all. The middleware rejects such requests before the handler runs.",
+      "Without `requireAuth()` an mcify tool also runs for an unauthenticated request, where `ctx.auth` is the anonymous context (`{ type: 'none' }`, no user in it): the caller's id is `undefined`, and a query written as `where: { userId }` quietly becomes a query with no user at all. The middleware rejects such requests before the handler runs.",
     securitySeverity: 6.1,
     precision: 'high',
     cwe: [306],
@@ -163,7 +163,7 @@ export const rules: Readonly<Record<RuleId, RuleMeta>> = {
     severity: 'error',
     description: 'A server without per-user auth (no auth, none(), or one shared static secret) whose tools read per-user identity.',
     rationale:
-      'If the server cannot tell its callers apart, `ctx.auth.claims` holds nobody in particular — every caller is the same "user", or the claims are empty and queries keyed on them match everything or nothing. A server whose tools depend on who is calling needs authentication that identifies each caller: `oauth(...)`, or `bearer` / `apiKey` with a `verify` function that maps each token to its user.',
+      'If the server cannot tell its callers apart, `ctx.auth` holds nobody in particular — every caller is the same "user", or the identity is empty and queries keyed on it match everything or nothing. A server whose tools depend on who is calling needs authentication that identifies each caller: `oauth(...)` (the guide) or `oauthProvider(...)` (the published API), or `bearer` / `apiKey` with a `verify` function that maps each token to its user.',
     securitySeverity: 9.1,
     precision: 'high',
     cwe: [287],
@@ -178,7 +178,7 @@ export const rules: Readonly<Record<RuleId, RuleMeta>> = {
     severity: 'error',
     description: 'A token, ctx.auth, a credential or an Authorization header passed to a logger.',
     rationale:
-      'Logs are copied, shipped and kept far longer and more widely than the secrets in them should be; a bearer token in a log line is a session anyone with log access can replay. Log a hash (`hash(...)`, `ctx.logger.hash(...)`) or a harmless attribute (`ctx.auth.type`, the scopes) instead.',
+      'Logs are copied, shipped and kept far longer and more widely than the secrets in them should be; a bearer token in a log line is a session anyone with log access can replay. Log a keyed hash (`hash(...)` or `ctx.logger.hash(...)` on the guide\'s API, an HMAC from `node:crypto` on the published one) or a harmless attribute (`ctx.auth.type`, the scopes) instead.',
     securitySeverity: 6.8,
     precision: 'high',
     cwe: [532],

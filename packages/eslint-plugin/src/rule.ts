@@ -1,7 +1,7 @@
 import { rules as ruleTable, rulesDocsBaseUrl, type RuleId } from '@mcify-audit/analyzer';
 import { ESLintUtils } from '@typescript-eslint/utils';
 import { analysisOf } from './file-analysis.js';
-import { suggestionMessages, suggestionsFor } from './suggestions.js';
+import { ruleSuggestions, suggestionMessages, suggestionsFor } from './suggestions.js';
 
 /** Extra `meta.docs` fields of this plugin's rules. */
 export interface McifyRuleDocs {
@@ -11,7 +11,6 @@ export interface McifyRuleDocs {
 
 const createRule = ESLintUtils.RuleCreator<McifyRuleDocs>((name) => `${rulesDocsBaseUrl}${name}.md`);
 
-const suggestionRules = new Set<RuleId>(['mcify/no-identity-in-input', 'mcify/no-credential-in-input', 'mcify/no-pii-in-logs', 'mcify/require-auth']);
 
 /** A rule's message ids: the analyzer's catalogue (`rules[ruleId].messages`) and the suggestions' ids. */
 export type MessageId = string;
@@ -22,6 +21,7 @@ export type MessageId = string;
  */
 export function analyzerRule(ruleId: RuleId) {
   const name = ruleId.slice('mcify/'.length);
+  const suggestions = ruleSuggestions[ruleId] ?? [];
   return createRule<[], MessageId>({
     name,
     meta: {
@@ -31,8 +31,8 @@ export function analyzerRule(ruleId: RuleId) {
         // Works without type information; with it, cross-file schemas, tools and helpers resolve.
         requiresTypeChecking: false,
       },
-      ...(suggestionRules.has(ruleId) ? { hasSuggestions: true } : {}),
-      messages: { ...ruleTable[ruleId].messages, ...suggestionMessages },
+      ...(suggestions.length > 0 ? { hasSuggestions: true } : {}),
+      messages: { ...ruleTable[ruleId].messages, ...Object.fromEntries(suggestions.map((id) => [id, suggestionMessages[id]])) },
       schema: [],
       defaultOptions: [],
     },

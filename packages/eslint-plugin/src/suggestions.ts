@@ -5,7 +5,7 @@
  * in the guide's API, a keyed HMAC from `node:crypto` in the published one, which has no hash helper);
  * add `requireAuth()` to a tool.
  */
-import type { DialectName, Finding } from '@mcify-audit/analyzer';
+import type { DialectName, Finding, RuleId } from '@mcify-audit/analyzer';
 import { AST_NODE_TYPES, AST_TOKEN_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import ts from 'typescript';
 
@@ -26,6 +26,14 @@ export const suggestionMessages = {
 } as const;
 
 export type SuggestionMessageId = keyof typeof suggestionMessages;
+
+/** The suggestions each rule can offer, in both dialects. */
+export const ruleSuggestions: Readonly<Partial<Record<RuleId, readonly SuggestionMessageId[]>>> = {
+  'mcify/no-identity-in-input': ['removeInputField', 'removeInputFieldPublished'],
+  'mcify/no-credential-in-input': ['removeCredentialField', 'removeCredentialFieldPublished'],
+  'mcify/no-pii-in-logs': ['hashLoggedValue', 'hashLoggedValuePublished'],
+  'mcify/require-auth': ['addRequireAuth'],
+};
 
 /** The guide-dialect counterpart of a suggestion's message id (itself for guide and shared ids). */
 export function guideCounterpart(messageId: SuggestionMessageId): SuggestionMessageId {

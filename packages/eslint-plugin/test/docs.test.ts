@@ -5,14 +5,13 @@
  * line directly above the flagged line); every ✅ example must yield no finding at all.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { analyzerOptionsSchema, resolveOptions, rules as ruleTable, type RuleId } from '@mcify-audit/analyzer';
-import tsParser from '@typescript-eslint/parser';
+import { analyzerOptionsSchema, resolveOptions, rules as ruleTable, type DialectName, type RuleId } from '@mcify-audit/analyzer';
 import { Linter } from 'eslint';
 import { describe, expect, it } from 'vitest';
+import { notPublishedApi } from '../../analyzer/test/dialect-cases.js';
 import plugin from '../src/index.js';
-
-const docsDirectory = fileURLToPath(new URL('../../../docs/rules/', import.meta.url));
+import { ruleSuggestions, suggestionMessages } from '../src/suggestions.js';
+import { docsDirectory, examples, readPage, type Page } from './support/rule-pages.js';
 
 const sections = ['## What it catches', '## ❌ Incorrect', '## ✅ Correct', '## Options', '## When not to use it'] as const;
 
@@ -34,59 +33,6 @@ const optionKeys = new Set(Object.keys(analyzerOptionsSchema.shape));
 const ruleNames = Object.keys(plugin.rules) as (keyof typeof plugin.rules)[];
 const configNames = Object.keys(plugin.configs) as (keyof typeof plugin.configs)[];
 
-interface CodeBlock {
-  readonly lang: string;
-  readonly code: string;
-  /** 1-based line of the block's first code line in the page. */
-  readonly pageLine: number;
-}
-
-interface Page {
-  readonly lines: readonly string[];
-  /** `##` headings outside code blocks, in order. */
-  readonly headings: readonly string[];
-  /** Text between the title and the first `##` heading. */
-  readonly preamble: string;
-  /** Each `##` section's body (prose and code). */
-  readonly body: ReadonlyMap<string, string>;
-  readonly blocks: ReadonlyMap<string, readonly CodeBlock[]>;
-}
-
-function parsePage(text: string): Page {
-  const lines = text.split('\n');
-  const headings: string[] = [];
-  const body = new Map<string, string>();
-  const blocks = new Map<string, CodeBlock[]>();
-  const preamble: string[] = [];
-  let current: string | undefined;
-  let fence: { lang: string; start: number; code: string[] } | undefined;
-  lines.forEach((line, index) => {
-    if (fence === undefined && line.startsWith('## ')) {
-      current = line.trimEnd();
-      headings.push(current);
-      body.set(current, '');
-      blocks.set(current, []);
-      return;
-    }
-    if (index > 0 && current === undefined) preamble.push(line);
-    if (current !== undefined) body.set(current, `${body.get(current) ?? ''}${line}\n`);
-    const opening = /^```(\w*)\s*$/.exec(line);
-    if (fence === undefined && opening !== null) {
-      fence = { lang: opening[1] ?? '', start: index + 2, code: [] };
-    } else if (fence !== undefined && /^```\s*$/.test(line)) {
-      if (current !== undefined) blocks.get(current)?.push({ lang: fence.lang, code: fence.code.join('\n'), pageLine: fence.start });
-      fence = undefined;
-    } else if (fence !== undefined) {
-      fence.code.push(line);
-    }
-  });
-  return { lines, headings, preamble: preamble.join('\n'), body, blocks };
-}
-
-function readPage(rule: string): Page {
-  return parsePage(readFileSync(`${docsDirectory}${rule}.md`, 'utf8'));
-}
-
 /** `line rule` pairs the `// expect:` annotations of a block claim (the line below each annotation). */
 function expectedFindings(code: string): string[] {
   const expected: string[] = [];
@@ -99,10 +45,10 @@ function expectedFindings(code: string): string[] {
 }
 
 const linter = new Linter({ configType: 'flat' });
-const lintConfig: Linter.Config[] = [{ files: ['**/*.ts'], languageOptions: { parser: tsParser } }, { ...plugin.configs.recommended } as Linter.Config];
 
-/** The `mcify/*` findings of a block as `line rule` pairs; fails on a parse error (which would hide everything). */
-function lint(code: string): string[] {
+/** The `mcify/*` findings of a block in its dialect as `line rule` pairs; fails on a parse error (which would hide everything). */
+function lint(code: string, dialect: DialectName): string[] {
+  const lintConfig: Linter.Config[] = [plugin.configs.recommended as Linter.Config, { settings: { mcify: { dialect } } }];
   const messages = linter.verify(code, lintConfig, { filename: 'example.ts' });
   const fatal = messages.filter((message) => message.fatal === true || message.ruleId === null);
   expect(fatal.map((message) => message.message)).toEqual([]);
@@ -168,7 +114,9 @@ describe.each(ruleNames)('docs/rules/%s.md', (rule) => {
     for (const key of [...(relevantOptions[rule] ?? []), 'severity']) expect(named, `option \`${key}\` is not documented`).toContain(key);
     // Any option-looking word in the whole page is a real option.
     const pageText = loaded().lines.join('\n');
+    const messageIds = new Set([...Object.keys(ruleTable[ruleId].messages), ...(ruleSuggestions[ruleId] ?? [])]);
     for (const word of inlineCode(pageText)) {
+      if (messageIds.has(word)) continue;
       if (/^(identity|credential|nonCredential|sensitive|trustedScope|guard)[A-Z]\w*$/.test(word)) expect(optionKeys, `unknown option \`${word}\``).toContain(word);
     }
     expect(optionsSection).toMatch(/no ESLint rule options of its own/);
@@ -181,12 +129,26 @@ describe.each(ruleNames)('docs/rules/%s.md', (rule) => {
     }
   });
 
-  it('has at least one TypeScript example of each kind, importing mcify', () => {
+  it('has TypeScript examples of each kind in each dialect, importing mcify; published ones use only the published API', () => {
+    for (const block of examples(loaded())) expect(block.dialect, `block at line ${String(block.pageLine)} names its dialect (\`\`\`ts guide or \`\`\`ts published)`).toBeDefined();
     for (const section of ['## ❌ Incorrect', '## ✅ Correct']) {
-      const blocks = (loaded().blocks.get(section) ?? []).filter((block) => block.lang === 'ts');
-      expect(blocks.length, section).toBeGreaterThan(0);
-      for (const block of blocks) expect(block.code).toMatch(/from '@mcify\/core'/);
+      for (const dialect of ['guide', 'published'] as const) {
+        const blocks = (loaded().blocks.get(section) ?? []).filter((block) => block.lang === 'ts' && block.dialect === dialect);
+        expect(blocks.length, `${section} ${dialect}`).toBeGreaterThan(0);
+        for (const block of blocks) {
+          expect(block.code).toMatch(/from '@mcify\/core'/);
+          if (dialect === 'published') expect(block.code, `block at line ${String(block.pageLine)}`).not.toMatch(/\.claims\b|\bhash\(|ToolError|scopes: \[|\bcheck:|\{ check \}|\boauth\(\{/);
+        }
+      }
     }
+  });
+
+  it('quotes every message of the rule, and its suggestions\' messages', () => {
+    const text = loaded().lines.join('\n');
+    for (const template of Object.values(ruleTable[ruleId].messages)) expect(text).toContain(template);
+    const published = Object.entries(ruleTable[ruleId].messages).filter(([id]) => id.endsWith('Published'));
+    for (const [, template] of published) expect(template).not.toMatch(notPublishedApi);
+    for (const id of ruleSuggestions[ruleId] ?? []) expect(text, `suggestion ${id}`).toContain(suggestionMessages[id]);
   });
 
   it('❌ examples yield exactly the findings their // expect: annotations claim', () => {
@@ -194,7 +156,7 @@ describe.each(ruleNames)('docs/rules/%s.md', (rule) => {
       if (block.lang !== 'ts') continue;
       const expected = expectedFindings(block.code);
       expect(onlyRule(expected, ruleId).length, `block at line ${String(block.pageLine)} claims no ${ruleId} finding`).toBeGreaterThan(0);
-      const found = lint(block.code);
+      const found = lint(block.code, block.dialect ?? 'guide');
       // The page's rule exactly, and no other rule's finding that is not annotated either.
       expect(onlyRule(found, ruleId), `block at line ${String(block.pageLine)}`).toEqual(onlyRule(expected, ruleId));
       expect(found, `block at line ${String(block.pageLine)}`).toEqual(expected);
@@ -205,7 +167,7 @@ describe.each(ruleNames)('docs/rules/%s.md', (rule) => {
     for (const block of loaded().blocks.get('## ✅ Correct') ?? []) {
       if (block.lang !== 'ts') continue;
       expect(block.code).not.toMatch(/\/\/\s*expect:/);
-      expect(lint(block.code), `block at line ${String(block.pageLine)}`).toEqual([]);
+      expect(lint(block.code, block.dialect ?? 'guide'), `block at line ${String(block.pageLine)}`).toEqual([]);
     }
   });
 });
