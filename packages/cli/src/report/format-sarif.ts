@@ -104,10 +104,13 @@ function messageText(text: string): string {
   return text.replace(/\[(?=[^\]]*\]\()/g, '\\[');
 }
 
-/** Whether `text` names `name` as a whole word (`list` is not named by `orders_list`). */
-function mentions(text: string, name: string): boolean {
-  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`(?<![\\w-])${escaped}(?![\\w-])`).test(text);
+/**
+ * Whether a finding's message names its MCP tool: its rule's template for the message id has a
+ * `{{tool}}` placeholder, filled with the tool's name. Read from the ids, not the wording.
+ */
+function namesTool(finding: ReportFinding): boolean {
+  const template = rules[finding.ruleId].messages[finding.messageId];
+  return template !== undefined && /\{\{\s*tool\s*\}\}/.test(template) && finding.data.tool === finding.tool;
 }
 
 function describeRule(ruleId: RuleId): ReportingDescriptor {
@@ -214,7 +217,7 @@ export const formatSarif: Formatter = (report, context) => {
   const results: Result[] = report.findings.map((finding, index) => {
     // Name the MCP tool when the message does not: a schema shared by several tools gives one finding
     // per tool at the same place, and the alerts would otherwise read the same.
-    const tool = finding.tool === null || mentions(finding.message, finding.tool) ? '' : ` (MCP tool: ${finding.tool})`;
+    const tool = finding.tool === null || namesTool(finding) ? '' : ` (MCP tool: ${finding.tool})`;
     return {
       ruleId: finding.ruleId,
       ruleIndex: ruleIds.indexOf(finding.ruleId),
