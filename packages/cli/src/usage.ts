@@ -20,7 +20,7 @@ export const usage = `usage:
       -p, --tsconfig F      analyse this tsconfig's program; PATHs then select the files to report
       --load CONFIG         also import CONFIG (runs its code) and check the input schemas it builds
       --baseline F          report only findings that are not in F (a saved --format json report)
-      --pass-with-no-tools  exit 0, not 2, when the files define no mcify tool
+      --pass-with-no-tools  accept files that define no mcify tool (exit 0 or 1 as findings say, not 2)
   ${serveUsage}
       Start CONFIG on the reference runtime with a local test identity provider; print one JSON line
       {"url", "tokens", "principals"} on stdout; serve until SIGINT/SIGTERM.

@@ -517,6 +517,39 @@ describe('runs that must not pass silently', () => {
   });
 });
 
+describe('the dialect of a run over several projects', () => {
+  it('is theirs when they agree, and mixed, with each project\'s dialect note, when they do not', async () => {
+    const tsconfig = '{ "compilerOptions": { "strict": true }, "include": ["."] }\n';
+    const project = temporaryProject({
+      'guide/tsconfig.json': tsconfig,
+      'guide/mcify-audit.config.json': '{ "dialect": "guide" }\n',
+      'guide/server.ts': server('    userId: z.string(),'),
+      'also-guide/tsconfig.json': tsconfig,
+      'also-guide/mcify-audit.config.json': '{ "dialect": "guide" }\n',
+      'also-guide/server.ts': server(''),
+      'published/tsconfig.json': tsconfig,
+      'published/mcify-audit.config.json': '{ "dialect": "published" }\n',
+      'published/server.ts': server('    userId: z.string(),'),
+    });
+    try {
+      const agree = jsonReport(await run(['guide', 'also-guide', '--format', 'json'], { cwd: project.root }));
+      expect(agree.dialect.name).toBe('guide');
+      expect(agree.findings.map((finding) => finding.messageId)).toEqual(['identityField']);
+
+      const mixed = jsonReport(await run(['guide', 'published', '--format', 'json'], { cwd: project.root }));
+      expect(mixed.dialect).toEqual({ name: 'mixed', reason: '1 of 2 projects are in the guide dialect and 1 in the published one; the dialect notes say which and why' });
+      expect(mixed.notes.filter((note) => note.code === 'dialect').map((note) => note.message.slice(0, 40)).sort()).toEqual(['Advice is written in the guide mcify dia', 'Advice is written in the published mcify'].sort());
+      expect(mixed.findings.map((finding) => `${finding.file} ${finding.messageId}`)).toEqual(['guide/server.ts identityField', 'published/server.ts identityFieldPublished']);
+      // The verdict says it is mixed; the notes, which dialect each project is in.
+      const text = (await run(['guide', 'published'], { cwd: project.root })).stdout;
+      expect(text).toContain('Advice is written in more than one mcify dialect: 1 of 2 projects are in the guide dialect');
+      expect(text).toMatch(/^ {2}Advice is written in the published mcify dialect: /m);
+    } finally {
+      project.remove();
+    }
+  }, 60_000);
+});
+
 describe('progress', () => {
   it('goes to the status line only when there is a terminal, and is cleared at the end', async () => {
     const quiet = await run(['fixtures/lint/scoped-queries', '--format', 'json']);
