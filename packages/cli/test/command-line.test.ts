@@ -81,11 +81,12 @@ export default defineConfig({ name: 'shop', version: '1.0.0', auth: oauth({ issu
     expect(hits.some((module) => module.includes('/@modelcontextprotocol/sdk/'))).toBe(true);
   }, 120_000);
 
-  it.each([[['--version']], [['--help']], [['serve', '--help']], [['.', '-v']]])('%j loads no runtime, harness, framework or MCP SDK', async (args) => {
+  it.each([[['--version']], [['--help']], [['serve', '--help']], [['.', '-v']]])('%j loads no runtime, harness, framework or MCP SDK, nor even the analyzer', async (args) => {
     const result = await recorded([bin, ...args], project.root);
     expect(result.code, result.stderr).toBe(0);
     expect(result.modules.some((module) => module.endsWith('/packages/cli/dist/cli.js'))).toBe(true);
     expect(loadedForbidden(result.modules)).toEqual([]);
+    expect(result.modules.filter((module) => /\/packages\/analyzer\/|\/typescript\/lib\//.test(module))).toEqual([]);
   }, 120_000);
 
   it('the static report loads the analyzer and TypeScript, and no runtime, harness, framework or MCP SDK', async () => {
