@@ -191,6 +191,29 @@ describe('discovery (program mode)', () => {
     expect(config?.toolsIncomplete).toBe(false);
   });
 
+  it('reads spreads of tool arrays in tools, imported from other files too; a spread it cannot read leaves the list incomplete', () => {
+    const { program, files } = virtualProgram({
+      'tools/orders.ts': `import { defineTool } from '@mcify/core'; import { z } from 'zod';
+        const ordersList = defineTool({ name: 'orders_list', input: z.object({}), handler: async () => [] });
+        const ordersGet = defineTool({ name: 'orders_get', input: z.object({ id: z.string() }), handler: async () => null });
+        export const orderTools = [ordersList, ordersGet];`,
+      'tools/more.ts': `import { defineTool } from '@mcify/core'; import { z } from 'zod';
+        export const moreTools: unknown[] = JSON.parse('[]');
+        export const ping = defineTool({ name: 'ping', input: z.object({}), handler: async () => 'pong' });`,
+      'config.ts': `import { defineConfig } from '@mcify/core'; import { orderTools } from './tools/orders'; import { moreTools, ping } from './tools/more';
+        export const complete = defineConfig({ name: 'a', version: '1', tools: [...orderTools, ping] });
+        export const partial = defineConfig({ name: 'b', version: '1', tools: [...moreTools, ping] });`,
+    });
+    const discovery = new Discovery(options, program.getTypeChecker());
+    const configFile = program.getSourceFile(files.find((file) => file.endsWith('config.ts')) ?? '');
+    if (configFile === undefined) throw new Error('config.ts missing');
+    const [complete, partial] = discovery.file(configFile).configs;
+    expect(complete?.tools.map((tool) => tool.names[0])).toEqual(['orders_list', 'orders_get', 'ping']);
+    expect(complete?.toolsIncomplete).toBe(false);
+    expect(partial?.tools.map((tool) => tool.names[0])).toEqual(['ping']);
+    expect(partial?.toolsIncomplete).toBe(true);
+  });
+
   it('reads a check imported from another file with a checker, and gives one it cannot read the benefit of the doubt', () => {
     const files = {
       'policies.ts': `export function canBill(auth: any) { return auth.type === 'oauth' && auth.scopes.includes('billing:write'); }

@@ -161,11 +161,20 @@ export class Discovery {
         toolsIncomplete = true;
         continue;
       }
-      for (const element of list.elements) {
-        const found = ts.isSpreadElement(element) ? undefined : this.definitionOf(element, 0);
-        if (found === undefined) toolsIncomplete = true;
-        else tools.push(...found);
-      }
+      // `tools: [...orderTools, ...invoiceTools]`: a spread of a const array (imported too, with a checker) is read like the list itself.
+      const add = (elements: ts.NodeArray<ts.Expression>, depth: number): void => {
+        for (const element of elements) {
+          const spread = ts.isSpreadElement(element) ? followConst(element.expression, this.checker) : undefined;
+          if (spread !== undefined && ts.isArrayLiteralExpression(spread) && depth < 8) {
+            add(spread.elements, depth + 1);
+            continue;
+          }
+          const found = ts.isSpreadElement(element) ? undefined : this.definitionOf(element, 0);
+          if (found === undefined) toolsIncomplete = true;
+          else tools.push(...found);
+        }
+      };
+      add(list.elements, 0);
     }
     return { call, sourceFile, spec, authProperty, auth, tools, toolsIncomplete };
   }
