@@ -6,6 +6,7 @@ import type { CommandIo } from '../io.js';
 import { createProgress } from '../progress.js';
 import { buildProgram, resolveProjects } from '../project/projects.js';
 import { applyBaseline } from '../report/baseline.js';
+import { noteLocation } from '../report/finding-view.js';
 import { formatHtml } from '../report/format-html.js';
 import { formatJson } from '../report/format-json.js';
 import { formatMarkdown } from '../report/format-markdown.js';
@@ -119,7 +120,12 @@ function uniqueBy<T>(items: readonly T[], key: (item: T) => string): T[] {
  */
 function nothingToAnalyse(paths: readonly string[], notes: readonly ReportNote[]): UsageError {
   const where = (paths.length === 0 ? ['.'] : paths).map((path) => `"${path}"`).join(', ');
-  const said = notes.map((note) => `\n  ${note.file === undefined ? '' : `${note.file}: `}${note.message}`).join('');
+  const said = notes
+    .map((note) => {
+      const location = noteLocation(note);
+      return `\n  ${location === undefined ? '' : `${location}: `}${note.message}`;
+    })
+    .join('');
   return new UsageError(
     `no file to analyse under ${where}: mcify-audit reads .ts, .tsx, .mts, .cts, .js and .mjs files (not declaration files, node_modules, build output or hidden folders), or the files a tsconfig includes.${said}`,
   );
