@@ -157,8 +157,11 @@ function addHashHelper(context: Context, fixer: TSESLint.RuleFixer): TSESLint.Ru
   if (declared) return [];
   const imports = body.filter((statement): statement is TSESTree.ImportDeclaration => statement.type === AST_NODE_TYPES.ImportDeclaration);
   const lastImport = imports.at(-1);
-  const importsHmac = hasBinding(context, 'createHmac');
-  const text = `${importsHmac ? '' : "\nimport { createHmac } from 'node:crypto';"}\n${hashHelperSource(isTypeScript(context))}`;
+  const importsHmac = hasBinding(context, 'createHmac') || inScope(context, context.sourceCode.ast, 'createHmac');
+  // A CommonJS file (`.cjs`, or parsed as a script) cannot hold an import declaration.
+  const commonJs = context.sourceCode.ast.sourceType === 'script' || /\.c[jt]s$/.test(context.filename);
+  const load = commonJs ? "const { createHmac } = require('node:crypto');" : "import { createHmac } from 'node:crypto';";
+  const text = `${importsHmac ? '' : `\n${load}`}\n${hashHelperSource(isTypeScript(context))}`;
   return [lastImport === undefined ? fixer.insertTextBeforeRange([0, 0], `${text.trimStart()}\n\n`) : fixer.insertTextAfter(lastImport, text)];
 }
 
