@@ -84,7 +84,7 @@ export function checkRuntimeSchemas(loaded: Pick<LoadedConfig, 'file' | 'config'
   for (const tool of tools) {
     const name = toolName(tool);
     if (name === undefined) {
-      notes.push({ message: `A tool of ${configFile} has no name: its input schema was not checked at run time.`, file: configFile });
+      notes.push({ code: 'runtime-check', message: `A tool of ${configFile} has no name: its input schema was not checked at run time.`, file: configFile });
       continue;
     }
     const paths = readInputFields(tool, name, configFile, notes);
@@ -144,6 +144,7 @@ export function checkRuntimeSchemas(loaded: Pick<LoadedConfig, 'file' | 'config'
       sinks: [],
     });
     notes.push({
+      code: 'runtime-check',
       message: `Tool ${name} was found only by loading ${configFile}: static analysis did not see its definition, so its inventory entry shows the input fields seen at run time, requiresAuth only for a requireAuth() the loaded tool exposes, and no handler sinks.`,
       file: configFile,
     });
@@ -192,12 +193,13 @@ function readInputFields(tool: unknown, name: string, configFile: string, notes:
   try {
     const converted = convert(toolProperty(tool, 'input'));
     if ('problem' in converted) {
-      notes.push({ message: `The input schema of ${name} ${converted.problem}: it was not checked at run time.`, file: configFile });
+      notes.push({ code: 'runtime-check', message: `The input schema of ${name} ${converted.problem}: it was not checked at run time.`, file: configFile });
       return [];
     }
     const walk = fieldPaths(converted.schema);
     if (walk.truncated) {
       notes.push({
+        code: 'runtime-check',
         message: `The input schema of ${name} is larger than the runtime check walks (${String(limits.fields)} fields, ${String(limits.pathLength)} levels, ${String(limits.nodes)} schema nodes): fields beyond were not checked.`,
         file: configFile,
       });
@@ -205,7 +207,7 @@ function readInputFields(tool: unknown, name: string, configFile: string, notes:
     return walk.paths;
   } catch (error) {
     // A getter or proxy in user code may throw; the report goes on without this schema.
-    notes.push({ message: `The runtime schema check stopped on ${name}: ${errorText(error)}`, file: configFile });
+    notes.push({ code: 'runtime-check', message: `The runtime schema check stopped on ${name}: ${errorText(error)}`, file: configFile });
     return [];
   }
 }
