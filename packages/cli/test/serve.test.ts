@@ -89,7 +89,7 @@ describe('mcify-audit serve', () => {
     [['serve', ordersConfig, '--colour'], /Unknown option '--colour'/],
     [['serve', 'no/such/config.ts'], /no\/such\/config\.ts: no such file or directory/],
     [['serve', 'packages'], /is a directory without mcify\.config\.ts/],
-    [['serve', 'package.json'], /must export the server as its default export/],
+    [['serve', 'package.json'], /the default export is not a server defined with defineConfig \(version: Required\). Export the server as its default export/],
     [['frobnicate'], /unknown command "frobnicate"/],
   ])('exits 2 with a message that says what to do: %j', async (args, message) => {
     const { process: command, stderr } = start(args);
