@@ -38,12 +38,19 @@ function parser(): TSESLint.FlatConfig.Parser {
   return require('@typescript-eslint/parser') as TSESLint.FlatConfig.Parser;
 }
 
+/**
+ * What typed linting gives typescript-eslint's project service: the project's tsconfig for the files it
+ * includes, and a default project for JavaScript files at the root that no tsconfig includes
+ * (`eslint.config.js` above all, which would otherwise be a parse error in every TypeScript project).
+ */
+const rootScripts = ['*.js', '*.mjs', '*.cjs'];
+
 /** Typed linting through typescript-eslint's project service. */
 function typeChecked(config: TSESLint.FlatConfig.Config): TSESLint.FlatConfig.Config {
   return {
     ...config,
     get languageOptions() {
-      return { parser: parser(), parserOptions: { projectService: true } };
+      return { parser: parser(), parserOptions: { projectService: { allowDefaultProject: [...rootScripts] } } };
     },
   };
 }

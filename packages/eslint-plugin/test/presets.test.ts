@@ -74,7 +74,7 @@ describe('the presets', () => {
       expect(preset.files, name).toEqual(['**/*.{ts,mts,cts,tsx,js,mjs,cjs}']);
       expect((preset.languageOptions?.parser as { meta?: { name?: string } } | undefined)?.meta?.name, name).toBe('typescript-eslint/parser');
       const typed = name === 'recommended-type-checked' || name === 'all';
-      expect(preset.languageOptions?.parserOptions, name).toEqual(typed ? { projectService: true } : undefined);
+      expect(preset.languageOptions?.parserOptions, name).toEqual(typed ? { projectService: { allowDefaultProject: ['*.js', '*.mjs', '*.cjs'] } } : undefined);
     }
   });
 
