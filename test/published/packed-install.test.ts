@@ -35,7 +35,7 @@ interface Report {
   readonly summary: { readonly errors: number; readonly warnings: number; readonly tools: number };
   readonly tools: readonly { readonly name: string }[];
   readonly notes: readonly { readonly message: string; readonly code?: string; readonly file?: string }[];
-  readonly findings: readonly { readonly ruleId: string; readonly file: string; readonly line: number; readonly column: number; readonly tool: string | null; readonly message: string; readonly messageId?: string }[];
+  readonly findings: readonly { readonly ruleId: string; readonly file: string; readonly line: number; readonly column: number; readonly tool: string | null; readonly message: string; readonly messageId?: string; readonly flow: readonly { readonly message: string }[] }[];
 }
 
 /** One message of `eslint --format json`. */
@@ -322,7 +322,8 @@ describe('mcify-audit and eslint-plugin-mcify from npm pack tarballs, in a proje
       expect.soft(described(report.findings)).toEqual(described(planted));
       expect(runs.load.code).toBe(1);
       const loaded = report.findings.find((finding) => finding.tool === 'invoices_search');
-      expect(loaded?.message).toMatch(/"accountId".*Seen in the input schema when the config was loaded/);
+      expect(loaded?.message).toMatch(/"accountId"/);
+      expect(loaded?.flow.map((step) => step.message)).toEqual([expect.stringMatching(/^Seen in the input schema when the config was loaded/)]);
     });
 
     it('writes SARIF that the SARIF validator accepts, with GitHub’s ingestion rules', async () => {

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineConfig, defineTool, type AnyTool } from '@mcify/core';
+import { defineConfig, defineTool } from '@mcify/core';
 import { requireAuth } from '@mcify/core/middleware';
-import { analyzeProgram, resolveOptions, type Finding, type ResolvedOptions } from '@mcify-audit/analyzer';
+import { analyzeProgram, renderMessage, resolveOptions, rules, type Finding, type ResolvedOptions } from '@mcify-audit/analyzer';
 import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -57,7 +57,7 @@ function check(options: ResolvedOptions = resolveOptions(), context: { staticFin
 /** A config made in the test, for inputs no fixture should ship; its file need not exist. */
 function craftedConfig(tools: readonly unknown[]): Pick<LoadedConfig, 'file' | 'config'> {
   const config = defineConfig({ name: 'crafted', version: '1.0.0' });
-  return { file: join(repoRoot, 'crafted/mcify.config.ts'), config: { ...config, tools: tools as readonly AnyTool[] } };
+  return { file: join(repoRoot, 'crafted/mcify.config.ts'), config: { ...config, tools } };
 }
 
 function checkCrafted(tools: readonly unknown[], options: ResolvedOptions = resolveOptions()): RuntimeCheckResult {
@@ -95,8 +95,11 @@ describe('checkRuntimeSchemas on a config whose schemas are built at run time', 
       notes_share: 1,
     };
     for (const finding of findings) {
-      expect(finding, triple(finding)).toMatchObject({ file: configPath, line: lineOf[finding.tool ?? ''], column: 1, severity: 'error', confidence: 'high', flow: [] });
-      expect(finding.message).toContain('static analysis did not report this field');
+      const line = lineOf[finding.tool ?? ''];
+      expect(finding, triple(finding)).toMatchObject({ file: configPath, line, column: 1, severity: 'error', confidence: 'high' });
+      // Where it was seen is the finding's one flow step; the message is the rule's template with its data.
+      expect(finding.flow).toEqual([{ file: configPath, line, column: 1, message: expect.stringContaining('static analysis did not report this field') as string }]);
+      expect(finding.message).toBe(renderMessage(rules[finding.ruleId].messages[finding.messageId] ?? '', finding.data));
     }
     const apiKey = findings.find((finding) => triple(finding) === `${credential} invoices_sync apiKey`);
     expect(apiKey?.message).toMatch(/^Input field "apiKey" of invoices_sync accepts a credential/);

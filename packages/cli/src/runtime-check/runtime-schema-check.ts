@@ -45,7 +45,11 @@ export interface RuntimeCheckResult {
 /** Bounds of one schema walk: a generated or adversarial schema must not stall the report. */
 const limits = { pathLength: 10, nodes: 20_000, fields: 2_000 } as const;
 
-const runtimeSuffix = ' (Seen in the input schema when the config was loaded: static analysis did not report this field.)';
+/**
+ * The one flow step of a runtime finding, saying where the field was seen. The message itself stays the
+ * rule's template filled with its data, as for every finding.
+ */
+const seenAtRunTime = 'Seen in the input schema when the config was loaded: static analysis did not report this field.';
 
 /**
  * Runs the runtime schema check over a loaded config. Never throws: a tool without input, an input that
@@ -108,7 +112,7 @@ export function checkRuntimeSchemas(loaded: Pick<LoadedConfig, 'file' | 'config'
           messageId: found.messageId,
           data: found.data,
           field,
-          message: `${found.message}${runtimeSuffix}`,
+          message: found.message,
           file: at.file,
           line: at.line,
           column: 1,
@@ -116,7 +120,7 @@ export function checkRuntimeSchemas(loaded: Pick<LoadedConfig, 'file' | 'config'
           endLine: at.line,
           endColumn: 1,
           tool: name,
-          flow: [],
+          flow: [{ file: at.file, line: at.line, column: 1, message: seenAtRunTime }],
         });
       }
     }
