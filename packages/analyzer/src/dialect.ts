@@ -40,22 +40,46 @@ interface Manifest {
   readonly private?: unknown;
 }
 
+interface CoreManifest {
+  readonly file: string;
+  readonly manifest: Manifest;
+}
+
+/**
+ * What each folder visited so far resolves `@mcify/core` to: the dialect is decided per analysis, and a
+ * front end such as ESLint analyses file by file, so every file of a folder (and of the folders below it)
+ * would otherwise walk up and read the same `package.json` again. Kept for the process, as Node keeps
+ * its own resolutions.
+ */
+const coreManifests = new Map<string, CoreManifest | undefined>();
+
 /**
  * The `package.json` of the `@mcify/core` Node would resolve from `directory` (walking up the
- * `node_modules` folders), or undefined when none does.
+ * `node_modules` folders), or undefined when none does. Each folder's answer is read once: every folder
+ * passed on the way up resolves to the same package.
  */
-function resolvedCoreManifest(directory: string): { file: string; manifest: Manifest } | undefined {
+function resolvedCoreManifest(directory: string): CoreManifest | undefined {
+  const visited: string[] = [];
+  let found: CoreManifest | undefined;
   for (let current = directory; ; current = dirname(current)) {
+    if (coreManifests.has(current)) {
+      found = coreManifests.get(current);
+      break;
+    }
+    visited.push(current);
     const file = join(current, 'node_modules', '@mcify', 'core', 'package.json');
     if (existsSync(file)) {
       try {
-        return { file, manifest: JSON.parse(readFileSync(file, 'utf8')) as Manifest };
+        found = { file, manifest: JSON.parse(readFileSync(file, 'utf8')) as Manifest };
       } catch {
-        return undefined;
+        found = undefined;
       }
+      break;
     }
-    if (dirname(current) === current) return undefined;
+    if (dirname(current) === current) break;
   }
+  for (const folder of visited) coreManifests.set(folder, found);
+  return found;
 }
 
 /** Rule 2: the resolved `@mcify/core`'s version or name; undefined when it says nothing. */
