@@ -16,7 +16,7 @@ import { createHandlerAnalyzer } from './flow/analyze-handler.js';
 import type { HandlerFlow } from './flow/handler-flow.js';
 import type { Finding, FlowLocation, SourceLocation } from './finding.js';
 import { resolveOptions, type AnalyzerOptions, type ResolvedOptions } from './options.js';
-import { renderMessage, rules, type RuleId } from './rules.js';
+import { ruleMessage, rules, type RuleId } from './rules.js';
 import { inputFields, type InputField } from './schema/input-fields.js';
 import { Suppressions } from './suppressions.js';
 
@@ -306,7 +306,7 @@ function finalise(drafts: readonly DraftFinding[], options: ResolvedOptions, sup
         confidence: broken.has(draft.node.getSourceFile()) ? 'low' : draft.confidence,
         messageId: draft.messageId,
         data: draft.data,
-        message: renderMessage(rules[draft.ruleId].messages[draft.messageId] ?? draft.messageId, draft.data),
+        message: ruleMessage(draft.ruleId, draft.messageId, draft.data),
         location,
         tool,
         flow,

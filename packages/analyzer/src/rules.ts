@@ -42,6 +42,11 @@ export function renderMessage(template: string, data: Readonly<Record<string, st
   return template.replace(/\{\{\s*([^{}\s]+)\s*\}\}/g, (whole, name: string) => (Object.hasOwn(data, name) ? (data[name] ?? whole) : whole));
 }
 
+/** The message of a finding: its rule's template for `messageId` filled with `data` (the id itself when the rule has no such template). */
+export function ruleMessage(ruleId: RuleId, messageId: string, data: Readonly<Record<string, string>>): string {
+  return renderMessage(rules[ruleId].messages[messageId] ?? messageId, data);
+}
+
 /** The project's home page, SARIF's `tool.driver.informationUri`. */
 export const repositoryUrl = 'https://github.com/mcify-audit/mcify-audit';
 

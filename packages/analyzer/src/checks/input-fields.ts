@@ -3,7 +3,7 @@ import type { ToolFacts } from '../discovery/facts.js';
 import { isCredentialName, isIdentityName } from '../names.js';
 import type { ResolvedOptions } from '../options.js';
 import { messageIdFor, type DialectName } from '../dialect.js';
-import { renderMessage, rules, type RuleId } from '../rules.js';
+import { ruleMessage, type RuleId } from '../rules.js';
 import type { CheckContext, ToolCheck } from './check.js';
 
 /** The input-field rules: which names each flags, and the message (its base id) it reports. */
@@ -35,7 +35,7 @@ export function inputFieldFindings(path: readonly string[], tool: string, option
     .map((rule) => {
       const messageId = messageIdFor(rule.ruleId, rule.messageId, dialect);
       const data = { field: path.join('.'), tool };
-      return { ruleId: rule.ruleId, messageId, data, message: renderMessage(rules[rule.ruleId].messages[messageId] ?? messageId, data) };
+      return { ruleId: rule.ruleId, messageId, data, message: ruleMessage(rule.ruleId, messageId, data) };
     });
 }
 
