@@ -223,6 +223,7 @@ function run(
     return facts;
   });
   const configs = files.flatMap((file) => file.configs);
+  const tools = files.flatMap((file) => file.tools);
   const multiUser = (tool: ToolFacts): boolean => {
     const owners = configs.filter((config) => config.tools.includes(tool) || (config.sourceFile === tool.sourceFile && config.toolsIncomplete));
     if (owners.length === 0) return true;
@@ -239,13 +240,12 @@ function run(
     }
     return found;
   };
-  const dialect = decideDialect(options.dialect, projectDirectory(sourceFiles, files), files.flatMap((file) => file.tools), checker);
+  const dialect = decideDialect(options.dialect, projectDirectory(sourceFiles, files), tools, checker);
   notes.push({ code: 'dialect', message: dialectNoteMessage(dialect) });
   const broken = parseErrors(sourceFiles, syntaxErrorsOf);
   notes.push(...broken.values());
   const context = { options, checker, dialect: dialect.name, discovery, flowOf, inputFieldsOf, multiUser, report: (draft: DraftFinding) => drafts.push(draft) };
 
-  const tools = files.flatMap((file) => file.tools);
   tools.forEach((tool, index) => {
     for (const check of toolChecks) guard(notes, tool.sourceFile, () => { check(tool, context); });
     progress?.({ phase: 'checking', done: index + 1, total: tools.length });
