@@ -30,6 +30,11 @@ const longestLifetimeSec = 900;
 /** Seconds above which a refresh-token lifetime is flagged: refresh tokens exist for longer sessions, but not forever. */
 const longestRefreshLifetimeSec = 7 * 86_400;
 
+/** The longest lifetime allowed: a refresh token's, or any other token lifetime, maximum age or clock tolerance. */
+function longestAllowedSec(refresh: boolean): number {
+  return refresh ? longestRefreshLifetimeSec : longestLifetimeSec;
+}
+
 /**
  * What the published `oauthProvider()` (`@mcify/core` 1.0.0-alpha.*) issues when an option is left out:
  * access tokens for `accessTtlSeconds` (3,600 s), refresh tokens for `refreshTtlDays` (30 days).
@@ -61,7 +66,7 @@ export function tokenLifetime(sourceFile: ts.SourceFile, context: CheckContext):
     const text = number === undefined ? staticString(node.initializer, context.checker) : undefined;
     const seconds = number !== undefined ? number * unit : text === undefined ? undefined : durationSeconds(text);
     const refresh = wordsOf(name).includes('refresh');
-    if (seconds === undefined || seconds <= (refresh ? longestRefreshLifetimeSec : longestLifetimeSec)) return;
+    if (seconds === undefined || seconds <= longestAllowedSec(refresh)) return;
     context.report({
       ruleId: 'mcify/token-lifetime',
       node,
@@ -81,7 +86,7 @@ function oauthProviderDefaultLifetimes(call: ts.CallExpression, context: CheckCo
   const given = new Set(options.properties.map((property) => (property.name === undefined ? undefined : propertyNameText(property.name))));
   for (const lifetime of oauthProviderDefaults) {
     if (given.has(lifetime.option)) continue;
-    if (lifetime.seconds <= (lifetime.refresh ? longestRefreshLifetimeSec : longestLifetimeSec)) continue;
+    if (lifetime.seconds <= longestAllowedSec(lifetime.refresh)) continue;
     context.report({
       ruleId: 'mcify/token-lifetime',
       node: call,
