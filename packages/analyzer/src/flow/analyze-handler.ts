@@ -280,8 +280,13 @@ class Engine {
     if (auth !== undefined) root.params.set(auth, { kind: 'auth', trusted: auth, authPath: '' });
     this.walkFunction(predicate, root);
     if (this.guards.some((guard) => guard.comparison)) return true;
-    const scan: GuardScan = { compares: false, rows: new Set<object>(), following: new Set<ts.Node>() };
-    for (const returned of returnedExpressions(predicate)) this.condition(returned, root, scan);
+    return this.returnsDecision(predicate, root, new Set<ts.Node>());
+  }
+
+  /** Whether what `fn` returns, walked in `activation`, is a decision (see {@link Engine.condition}). */
+  private returnsDecision(fn: FunctionWithBody, activation: Activation, following: Set<ts.Node>): boolean {
+    const scan: GuardScan = { compares: false, rows: new Set<object>(), following };
+    for (const returned of returnedExpressions(fn)) this.condition(returned, activation, scan);
     return scan.compares;
   }
 
@@ -492,11 +497,7 @@ class Engine {
       if (givenContext || values.some(isPureTrusted)) {
         const helper = this.helperFor(node, activation);
         let decides = givenContext && helper === null;
-        if (helper?.fn !== undefined && hasBody(helper.fn)) {
-          const inner: GuardScan = { compares: false, rows: new Set<object>(), following: result.following };
-          for (const returned of returnedExpressions(helper.fn)) this.condition(returned, helper, inner);
-          decides = inner.compares;
-        }
+        if (helper?.fn !== undefined && hasBody(helper.fn)) decides = this.returnsDecision(helper.fn, helper, result.following);
         if (decides) {
           result.compares = true;
           addRows();
