@@ -7,7 +7,7 @@ import { optionsFor } from './settings.js';
 const cache = new WeakMap<ts.SourceFile, Map<string, AnalysisResult>>();
 
 /** Parser services as typescript-eslint provides them, all optional: another parser provides none. */
-interface MaybeParserServices {
+export interface MaybeParserServices {
   readonly program?: ts.Program | null;
   readonly esTreeNodeToTSNodeMap?: { get(node: unknown): unknown };
 }

@@ -8,6 +8,7 @@
 import type { DialectName, Finding, RuleId } from '@mcify-audit/analyzer';
 import { AST_NODE_TYPES, AST_TOKEN_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import ts from 'typescript';
+import type { MaybeParserServices } from './file-analysis.js';
 
 /**
  * The suggestions' messages. A suggestion of the published dialect is `<guide id>Published` when its
@@ -113,15 +114,9 @@ function namedElsewhere(context: Context, node: TSESTree.Node, name: string): bo
   );
 }
 
-/** Parser services as typescript-eslint provides them with type information; absent otherwise. */
-interface MaybeTypedServices {
-  readonly program?: ts.Program | null;
-  readonly esTreeNodeToTSNodeMap?: { get(node: unknown): unknown };
-}
-
 /** Whether an expression is a string: by its type with typed linting, else by its syntax (a string or template literal, `String(...)`). */
 function isString(context: Context, node: TSESTree.Node): boolean {
-  const services = context.sourceCode.parserServices as MaybeTypedServices | undefined;
+  const services = context.sourceCode.parserServices as MaybeParserServices | undefined;
   const tsNode = services?.esTreeNodeToTSNodeMap?.get(node) as ts.Node | undefined;
   if (services?.program != null && tsNode !== undefined) {
     const type = services.program.getTypeChecker().getTypeAtLocation(tsNode);
@@ -150,12 +145,15 @@ function hashHelperSource(typed: boolean): string {
   ].join('\n');
 }
 
+/** Whether the file declares the published dialect's `logHash` helper at its top level (as this suggestion adds it). */
+function declaresHashHelper(context: Context): boolean {
+  return context.sourceCode.ast.body.some((statement) => statement.type === AST_NODE_TYPES.FunctionDeclaration && statement.id.name === hashHelper);
+}
+
 /** Edits that add the published dialect's `logHash` helper (and its `node:crypto` import) to the file when it lacks them. */
 function addHashHelper(context: Context, fixer: TSESLint.RuleFixer): TSESLint.RuleFix[] {
-  const body = context.sourceCode.ast.body;
-  const declared = body.some((statement) => statement.type === AST_NODE_TYPES.FunctionDeclaration && statement.id.name === hashHelper);
-  if (declared) return [];
-  const imports = body.filter((statement): statement is TSESTree.ImportDeclaration => statement.type === AST_NODE_TYPES.ImportDeclaration);
+  if (declaresHashHelper(context)) return [];
+  const imports = context.sourceCode.ast.body.filter((statement): statement is TSESTree.ImportDeclaration => statement.type === AST_NODE_TYPES.ImportDeclaration);
   const lastImport = imports.at(-1);
   const importsHmac = hasBinding(context, 'createHmac') || inScope(context, context.sourceCode.ast, 'createHmac');
   // A CommonJS file (`.cjs`, or parsed as a script) cannot hold an import declaration.
@@ -186,22 +184,18 @@ export function suggestionsFor(context: Context, finding: Finding, dialect: Dial
       const parent = node.parent;
       const value = context.sourceCode.getText(node);
       const shorthand = parent?.type === AST_NODE_TYPES.Property && parent.shorthand ? parent : undefined;
+      // The logged value replaced by its hash; a shorthand property keeps its key.
+      const replaceWith = (fixer: TSESLint.RuleFixer, hashed: string) => (shorthand === undefined ? fixer.replaceText(node, hashed) : fixer.replaceText(shorthand, `${value}: ${hashed}`));
       if (published) {
         // A local `logHash` that is not the helper this suggestion adds would be shadowed or clash.
-        if (inScope(context, node, hashHelper) && !context.sourceCode.ast.body.some((statement) => statement.type === AST_NODE_TYPES.FunctionDeclaration && statement.id.name === hashHelper)) return [];
+        if (inScope(context, node, hashHelper) && !declaresHashHelper(context)) return [];
         const hashed = `${hashHelper}(${value})`;
-        return [
-          {
-            messageId: 'hashLoggedValuePublished',
-            data: { value, helper: hashHelper },
-            fix: (fixer) => [shorthand === undefined ? fixer.replaceText(node, hashed) : fixer.replaceText(shorthand, `${value}: ${hashed}`), ...addHashHelper(context, fixer)],
-          },
-        ];
+        return [{ messageId: 'hashLoggedValuePublished', data: { value, helper: hashHelper }, fix: (fixer) => [replaceWith(fixer, hashed), ...addHashHelper(context, fixer)] }];
       }
       if (!inScope(context, node, 'ctx')) return [];
       // The guide's hash takes a string: anything not known to be one is converted first.
       const hashed = `ctx.logger.hash(${isString(context, node) ? value : `String(${value})`})`;
-      return [{ messageId: 'hashLoggedValue', data: { value }, fix: (fixer) => (shorthand === undefined ? fixer.replaceText(node, hashed) : fixer.replaceText(shorthand, `${value}: ${hashed}`)) }];
+      return [{ messageId: 'hashLoggedValue', data: { value }, fix: (fixer) => replaceWith(fixer, hashed) }];
     }
     case 'mcify/require-auth': {
       if (node.type !== AST_NODE_TYPES.ObjectExpression) return [];
