@@ -4,9 +4,6 @@ import { UsageError } from '../usage-error.js';
 import { serveUsage } from '../usage.js';
 import type { CommandIo } from '../io.js';
 
-// The synopsis lives with the help text, which --help prints without loading this module.
-export { serveUsage };
-
 /** Options of `mcify-audit serve`, parsed. */
 export interface ServeOptions {
   readonly config: string;
