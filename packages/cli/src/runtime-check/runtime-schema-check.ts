@@ -4,6 +4,8 @@
  * run time (names from a list, a factory taking a key) are judged like the ones static analysis reads.
  */
 import { inputFieldFindings, rules, type ResolvedOptions, type RuleId } from '@mcify-audit/analyzer';
+import type { Middleware } from '@mcify-audit/reference-core';
+import { authGateOf } from '@mcify-audit/reference-core/middleware';
 import { toJSONSchema, type $ZodType } from 'zod/v4/core';
 import { zodToJsonSchema } from 'zod-to-json-schema';
 import type { LoadedConfig } from '../load-config.js';
@@ -247,15 +249,10 @@ function toolName(tool: unknown): string | undefined {
 }
 
 /**
- * Where the reference core's `requireAuth()` records its gate on the middleware it returns: a key in the
- * global symbol registry, so every copy of the core (the config's, ours) agrees on it without this module
- * loading one. The published `@mcify/core` records none: its tools expose no middlewares at all.
- */
-const authGateKey = Symbol.for('mcify.authGate');
-
-/**
  * The scopes of each `requireAuth()` gate among a tool's middlewares (an empty list: a gate without
- * scopes). The gate is read as unknown: whatever copy of the framework put it there.
+ * scopes). The reference core records the gate under a key of the global symbol registry, so
+ * `authGateOf` reads it whatever copy of the core (the config's, ours) put it there; it is read as
+ * unknown all the same. The published `@mcify/core` records none: its tools expose no middlewares at all.
  */
 function authGates(tool: unknown): string[][] {
   const gates: string[][] = [];
@@ -264,7 +261,7 @@ function authGates(tool: unknown): string[][] {
     if (!Array.isArray(middlewares)) return [];
     for (const middleware of middlewares as unknown[]) {
       if (typeof middleware !== 'function') continue;
-      const gate: unknown = (middleware as { [authGateKey]?: unknown })[authGateKey];
+      const gate: unknown = authGateOf(middleware as Middleware);
       if (!isRecord(gate)) continue;
       const scopes: unknown = gate.scopes;
       gates.push(Array.isArray(scopes) ? (scopes as unknown[]).filter((scope) => typeof scope === 'string') : []);
