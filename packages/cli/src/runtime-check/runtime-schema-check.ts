@@ -100,7 +100,7 @@ export function checkRuntimeSchemas(loaded: Pick<LoadedConfig, 'file' | 'config'
     for (const path of paths) {
       const field = path.join('.');
       fields.input.push(field);
-      for (const found of inputFieldFindings(path, name, options, context.dialect ?? options.dialect ?? 'published')) {
+      for (const found of inputFieldFindings(path, name, options, context.dialect)) {
         const { ruleId } = found;
         if (ruleId === 'mcify/no-identity-in-input') fields.identity.push(field);
         else fields.credential.push(field);
