@@ -145,11 +145,16 @@ function readTsconfig(file: string, within: readonly string[] | undefined, seen:
   return projects;
 }
 
+/** The 1-based line and column of a position in a source file, as notes give them. */
+function positionIn(sourceFile: ts.SourceFile, position: number): { line: number; column: number } {
+  const { line, character } = sourceFile.getLineAndCharacterOfPosition(position);
+  return { line: line + 1, column: character + 1 };
+}
+
 /** A diagnostic's 1-based line and column, when it has a place in a file. */
 function positionOfDiagnostic(diagnostic: ts.Diagnostic): { line?: number; column?: number } {
   if (diagnostic.file === undefined || diagnostic.start === undefined) return {};
-  const { line, character } = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start);
-  return { line: line + 1, column: character + 1 };
+  return positionIn(diagnostic.file, diagnostic.start);
 }
 
 function diagnosticText(diagnostic: ts.Diagnostic): string {
@@ -258,12 +263,10 @@ function unresolvedImports(program: ts.Program, files: readonly string[]): Proje
   }
   return [...importers].map(([specifier, { files: from, first }]) => {
     const by = from.length === 1 ? 'this file' : `${String(from.length)} files`;
-    const { line, character } = first.getSourceFile().getLineAndCharacterOfPosition(first.getStart());
     return {
       code: 'unresolved-import' as const,
       file: from[0] ?? '',
-      line: line + 1,
-      column: character + 1,
+      ...positionIn(first.getSourceFile(), first.getStart()),
       message: isBuiltin(specifier)
         ? `Cannot resolve "${specifier}" (imported by ${by}): TypeScript 6 includes no @types package the tsconfig does not list; add "types": ["node"] (and install @types/node) for a type-aware analysis.`
         : `Cannot resolve "${specifier}" (imported by ${by}): it is analysed by module name and call shape, without its types. Install the project's dependencies for a type-aware analysis.`,
