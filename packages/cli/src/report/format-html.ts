@@ -5,7 +5,7 @@ import { codeList, lineBreak, type Rich } from './html/markup.js';
 import { renderPage, type HtmlFinding, type HtmlRow, type HtmlVerdict } from './html/page.js';
 import { dataAccessSummary, inventoryColumns, noToolsMessage, notesAfterInventory, overviewCounts, summarizeTools, type ToolSummary } from './inventory-summary.js';
 import type { Formatter, Report, ReportFinding } from './report.js';
-import { plural, verdictLevel, verdictMark, verdictOf } from './verdict.js';
+import { plural, verdictLevel, verdictMark, verdictOf, type Verdict } from './verdict.js';
 
 /**
  * The static report as the shared HTML page (see `html/page.ts`): the verdict and overview counts, a
@@ -41,7 +41,7 @@ export const formatHtml: Formatter = (report, context) => {
   };
   return renderPage({
     title: `mcify-audit: ${verdict.problems}`,
-    verdict: htmlVerdict(report, tools),
+    verdict: htmlVerdict(report, verdict, tools),
     groups: findingsByRule(report.findings).map((group) => ({
       title: group.rule.id,
       href: ruleDocsUrl(group.rule.id),
@@ -68,8 +68,7 @@ export const formatHtml: Formatter = (report, context) => {
  * every other sentence the verdict has (what was analysed, what was only partly analysed, the dialect:
  * whatever it says) as a paragraph under it.
  */
-function htmlVerdict(report: Report, tools: readonly ToolSummary[]): HtmlVerdict {
-  const verdict = verdictOf(report);
+function htmlVerdict(report: Report, verdict: Verdict, tools: readonly ToolSummary[]): HtmlVerdict {
   const others = Object.entries(verdict).flatMap(([key, value]) => (key !== 'problems' && key !== 'scope' && typeof value === 'string' && value !== '' ? [value] : []));
   return {
     level: verdictLevel(verdict),

@@ -3,7 +3,7 @@ import { flowPath, noteLocation, positionOf, type FlowPathStep } from './finding
 import { dataAccessSummary, noToolsMessage, notesAfterInventory, summarizeTools, type ToolSummary } from './inventory-summary.js';
 import { printable } from './printable.js';
 import type { Formatter, Report, ReportFinding, ReportNote, ReportSink } from './report.js';
-import { plural, verdictLevel, verdictMark, verdictOf } from './verdict.js';
+import { plural, verdictLevel, verdictMark, verdictOf, type Verdict } from './verdict.js';
 
 /** SGR codes (on, off) of the few styles the text format uses; each has its own off code so styles nest. */
 const styles = {
@@ -55,7 +55,8 @@ export const formatText: Formatter = (report, context) => {
   const sections = [...byFile].map(([file, findings]) => fileSection(file, findings, linesOf(file), paint));
   sections.push(toolsSection(report, paint));
   if (notesAfterInventory(report).length > 0) sections.push(notesSection(notesAfterInventory(report), paint));
-  sections.push(`${paint('dim', printable(verdictOf(report).dialect))}\n${summaryLine(report, paint)}`);
+  const verdict = verdictOf(report);
+  sections.push(`${paint('dim', printable(verdict.dialect))}\n${summaryLine(verdict, paint)}`);
   return sections.join('\n\n');
 };
 
@@ -141,8 +142,7 @@ function notesSection(notes: readonly ReportNote[], paint: Paint): string {
 }
 
 /** `✔ no problems in 3 files, 2 tools`; a partial analysis is said after the scope. */
-function summaryLine(report: Report, paint: Paint): string {
-  const verdict = verdictOf(report);
+function summaryLine(verdict: Verdict, paint: Paint): string {
   const text = `${verdictMark(verdict)} ${verdict.problems} in ${verdict.scope}${verdict.partial === '' ? '' : `; ${verdict.partial}`}`;
   const level = verdictLevel(verdict);
   if (level === 'pass') return paint('green', text);
