@@ -233,14 +233,10 @@ export function exitCodeFor(report: Report, failOn: FailOn, passWithNoTools = fa
   return failOn === 'warning' && report.summary.warnings > 0 ? 1 : 0;
 }
 
-/**
- * `mcify-audit [PATH...]`: the static report. Writes it to stdout or `--output`, and returns 0 or 1
- * according to `--fail-on`.
- */
-export async function audit(options: AuditOptions, io: CommandIo, cwd: string = process.cwd()): Promise<number> {
-  const report = await buildAuditReport(options, io, cwd);
+/** What formats read the report's files with (code frames, fingerprints): each file once, relative to `cwd`; undefined when unreadable. */
+export function sourceReader(cwd: string): (file: string) => string | undefined {
   const sources = new Map<string, string | undefined>();
-  const sourceOf = (file: string) => {
+  return (file) => {
     if (!sources.has(file)) {
       try {
         sources.set(file, readFileSync(resolve(cwd, file), 'utf8'));
@@ -250,6 +246,15 @@ export async function audit(options: AuditOptions, io: CommandIo, cwd: string = 
     }
     return sources.get(file);
   };
+}
+
+/**
+ * `mcify-audit [PATH...]`: the static report. Writes it to stdout or `--output`, and returns 0 or 1
+ * according to `--fail-on`.
+ */
+export async function audit(options: AuditOptions, io: CommandIo, cwd: string = process.cwd()): Promise<number> {
+  const report = await buildAuditReport(options, io, cwd);
+  const sourceOf = sourceReader(cwd);
   const text = formats[options.format](report, { cwd, sourceOf, color: options.output === undefined && options.format === 'text' && io.color === true });
   if (options.output === undefined) {
     io.stdout(text);

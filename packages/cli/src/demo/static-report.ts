@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { buildAuditReport, exitCodeFor, formats, parseAuditArgs } from '../commands/audit.js';
+import { buildAuditReport, exitCodeFor, formats, parseAuditArgs, sourceReader } from '../commands/audit.js';
 import type { CommandIo } from '../io.js';
 import { plantedStaticLines, plantedStaticOutcome, readPlanted } from './planted.js';
 
@@ -32,14 +31,7 @@ export async function staticReportDemo({ repoRoot: root, plantedFile = `${vulner
   const options = parseAuditArgs(args);
   // One analysis: the text shown and the count below are of the same report.
   const report = await buildAuditReport(options, { ...io, status: undefined }, repoRoot);
-  const sourceOf = (file: string) => {
-    try {
-      return readFileSync(resolve(repoRoot, file), 'utf8');
-    } catch {
-      return undefined;
-    }
-  };
-  io.stdout(formats.text(report, { cwd: repoRoot, sourceOf, color: io.color === true }));
+  io.stdout(formats.text(report, { cwd: repoRoot, sourceOf: sourceReader(repoRoot), color: io.color === true }));
   const outcome = plantedStaticOutcome(readPlanted(resolve(repoRoot, plantedFile)), report);
   io.stdout('');
   for (const line of plantedStaticLines(outcome, plantedFile)) io.stdout(line);
