@@ -6,4 +6,4 @@ export { parseClaims, scopesFromClaims, emptyClaims, type Claims } from './claim
 export type { HandlerContext, RequestInfo } from './context.js';
 export { createLogger, hash, type Logger, type LoggerOptions, type LogFields, type LogLevel, type LogRecord, type LogSink } from './logger.js';
 export { McifyConfigError, ToolError, AuthorizationError, type ConfigErrorCode, type DeniedOutcome } from './errors.js';
-export { isLoopbackHostname } from './loopback.js';
+export { isLoopbackAddress, isLoopbackHostname } from './loopback.js';

@@ -12,3 +12,8 @@ export type { ForgeOptions, ForgeryKind, NoneSpelling } from './idp/forge.js';
 export type { SigningAlg } from './idp/keys.js';
 export { auditHookSchema, type AuditHook, type AuditPrincipal } from './target/audit-hook.js';
 export { bootConfig, BootError, type BootOptions, type BootedServer, type PrincipalSummary } from './target/boot-config.js';
+export { isLoopbackAddress } from '@mcify-audit/reference-core';
+export { Secret } from './target/secret.js';
+export { parseTokenSpec, blackBoxPrincipals, TokenSpecError, type TokenSpec, type TokenSource, type TokenSpecOptions, type BlackBoxPrincipal } from './target/token-spec.js';
+export { resolveTarget, parseTargetUrl, TargetError, type ResolvedTarget, type ResolveTargetOptions } from './target/resolve-target.js';
+export { pinnedFetch, RequestTimeoutError, type PinnedFetch, type PinnedFetchOptions } from './target/pinned-fetch.js';
