@@ -17,3 +17,6 @@ export { Secret } from './target/secret.js';
 export { parseTokenSpec, blackBoxPrincipals, TokenSpecError, type TokenSpec, type TokenSource, type TokenSpecOptions, type BlackBoxPrincipal } from './target/token-spec.js';
 export { resolveTarget, parseTargetUrl, TargetError, type ResolvedTarget, type ResolveTargetOptions } from './target/resolve-target.js';
 export { pinnedFetch, RequestTimeoutError, type PinnedFetch, type PinnedFetchOptions } from './target/pinned-fetch.js';
+export { arbitraryFor, type FieldPredicate, type SchemaArbitrary, type SchemaArbitraryOptions } from './fuzz/schema-arbitrary.js';
+export { isIdLikeName, isIdentityFieldName, sortedPool } from './fuzz/field-names.js';
+export { supportedFormats } from './fuzz/formats.js';
