@@ -170,6 +170,52 @@ describe('arbitraryFor: every generated value validates', () => {
   });
 });
 
+describe('arbitraryFor: random schemas', () => {
+  const bound = fc.option(fc.integer({ min: -5, max: 20 }), { nil: undefined });
+  const length = fc.option(fc.integer({ min: 0, max: 12 }), { nil: undefined });
+  const defined = <T extends Record<string, unknown>>(object: T): T => Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as T;
+  const { schema: randomSchema, leaf: randomLeaf } = fc.letrec<{ leaf: Record<string, unknown> | boolean; schema: Record<string, unknown> | boolean }>((tie) => ({
+    leaf: fc.oneof(
+      fc.record({ minLength: length, maxLength: length, format: fc.constantFrom(undefined, 'email', 'uuid', 'date', 'date-time', 'uri'), pattern: fc.constantFrom(undefined, '^[a-f]+$', '[0-9]', '^x') }).map((keywords) => defined({ type: 'string', ...keywords })),
+      fc.record({ minimum: bound, maximum: bound, multipleOf: fc.constantFrom(undefined, 2, 5) }).map((keywords) => defined({ type: 'integer', ...keywords })),
+      fc.record({ exclusiveMinimum: bound, maximum: bound, multipleOf: fc.constantFrom(undefined, 0.5, 0.25) }).map((keywords) => defined({ type: 'number', ...keywords })),
+      fc.uniqueArray(fc.oneof(fc.integer({ min: 0, max: 3 }), fc.constantFrom('a', 'b', null, true)), { minLength: 1, maxLength: 4, selector: (value) => JSON.stringify(value) }).map((members) => ({ enum: members })),
+      fc.constantFrom<Record<string, unknown> | boolean>({ type: 'boolean' }, { type: 'null' }, { const: 'fixed' }, true, { type: ['string', 'null'], maxLength: 3 }),
+    ),
+    schema: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      tie('leaf'),
+      fc
+        .record({ properties: fc.dictionary(fc.constantFrom('id', 'orderId', 'userId', 'name', 'n'), tie('schema'), { maxKeys: 4 }), additionalProperties: fc.oneof(fc.boolean(), tie('schema')), pick: fc.array(fc.boolean(), { minLength: 5, maxLength: 5 }) })
+        .map(({ properties, additionalProperties, pick }) => ({ type: 'object', properties, required: Object.keys(properties).filter((_, index) => pick[index]), additionalProperties })),
+      fc.record({ items: tie('schema'), minItems: fc.constantFrom(undefined, 0, 1, 2), maxItems: fc.constantFrom(undefined, 1, 3), uniqueItems: fc.constantFrom(undefined, true) }).map((keywords) => defined({ type: 'array', ...keywords })),
+      fc.array(tie('schema'), { minLength: 1, maxLength: 3 }).map((anyOf) => ({ anyOf })),
+      fc.tuple(tie('schema'), tie('schema')).map((allOf) => ({ allOf })),
+      fc.tuple(tie('leaf'), tie('leaf')).map(([base, not]) => (typeof base === 'boolean' ? { not } : { ...base, not })),
+      fc.constant({ $ref: '#/definitions/shared' }),
+    ),
+  }));
+  const randomRoot = fc.tuple(randomSchema, randomLeaf).map(([main, shared]) => ({ $schema: 'http://json-schema.org/draft-07/schema#', definitions: { shared }, allOf: [main] }));
+
+  it('never throws, and every value of a schema it fully understood validates', () => {
+    let checked = 0;
+    fc.assert(
+      fc.property(randomRoot, (root) => {
+        const result = arbitraryFor(root, { pools: { idLike: ['ord-1', '7'], identity: ['globex'] } });
+        const values = fc.sample(result.arbitrary, { numRuns: 15, seed: 11 });
+        if (!result.satisfiable || result.unsupported.length > 0) return;
+        checked += 1;
+        const validate = draft07.compile(root);
+        for (const value of values) {
+          if (!validate(value)) throw new Error(`${JSON.stringify(value)} does not validate against ${JSON.stringify(root)}: ${JSON.stringify(validate.errors)}`);
+        }
+      }),
+      { numRuns: 300, seed: 2024 },
+    );
+    expect(checked).toBeGreaterThan(120);
+  });
+});
+
 describe('arbitraryFor: pools', () => {
   const schema = zodSchema(
     z.object({
@@ -285,6 +331,31 @@ describe('arbitraryFor: what it does not understand', () => {
     expect(arbitraryFor({ allOf: [{ type: 'string' }, { type: 'integer' }] }).satisfiable).toBe(false);
     expect(arbitraryFor({ type: 'object', properties: { a: false }, required: ['a'] }).satisfiable).toBe(false);
     expect(arbitraryFor({ type: 'object', properties: { a: { type: 'string' } } }).satisfiable).toBe(true);
+  });
+
+  it('does not spin on constraints no generated value meets, and says so', () => {
+    const impossible = [
+      [{ type: 'array', items: { type: 'boolean' }, uniqueItems: true, minItems: 3 }, '#: uniqueItems (no 3 distinct items could be generated; treated as unsatisfiable)'],
+      [{ type: 'string', pattern: '^[0-9]{5}$', minLength: 6 }, '#: minLength/maxLength (no generated value meets it with the other string keywords; treated as unsatisfiable)'],
+      [{ type: 'string', not: { type: 'string' } }, '#: not (no generated value avoids it; treated as unsatisfiable)'],
+    ] as const;
+    for (const [schema, report] of impossible) {
+      const result = arbitraryFor(schema);
+      expect(result.satisfiable, JSON.stringify(schema)).toBe(false);
+      expect(result.unsupported).toEqual([report]);
+    }
+    const possible = [
+      { type: 'array', items: { enum: [1, 2, 3] }, uniqueItems: true, minItems: 3 },
+      { type: 'array', prefixItems: [{ const: 'a' }], items: { enum: ['a', 'b', 'c'] }, uniqueItems: true, minItems: 2 },
+      { type: 'object', properties: { a: { type: 'string' }, b: { type: 'string' } }, minProperties: 1, maxProperties: 1 },
+      { type: 'string', format: 'uuid', pattern: '^[0-7]' },
+    ];
+    for (const schema of possible) {
+      const validate = draft2020.compile(schema);
+      const result = arbitraryFor(schema);
+      expect(result.unsupported).toEqual([]);
+      expect(fc.sample(result.arbitrary, { numRuns: 50, seed: 4 }).every((value) => validate(value)), JSON.stringify(schema)).toBe(true);
+    }
   });
 
   it('reports a oneOf whose branches may overlap', () => {

@@ -19,7 +19,7 @@ import { annotationKeywords, conforms, declaredTypes } from './conforms.js';
 import { isIdentityFieldName, isIdLikeName, sortedPool } from './field-names.js';
 import { mergeSchemas } from './merge.js';
 import { numberArbitrary } from './numbers.js';
-import { isSchemaObject, numberKeyword, patternRegExp, pointerTo, stableKey, type JsonType, type SchemaObject } from './schema-value.js';
+import { guardedFilter, isSchemaObject, numberKeyword, patternRegExp, pointerTo, stableKey, type JsonType, type SchemaObject } from './schema-value.js';
 import { stringArbitrary } from './strings.js';
 
 /** Decides from a field's place whether it takes pool values: `path` is the data path to the object holding `key`. */
@@ -345,7 +345,9 @@ class Builder {
       this.#report({ ...place, pointer: pointerTo(place.pointer, 'not') }, 'not', 'only type, const, enum, string and number keywords are excluded');
       return base;
     }
-    return base.filter((value) => conforms(value, forbidden) !== true);
+    return guardedFilter(base, (value) => conforms(value, forbidden) !== true, () => {
+      this.#report(place, 'not', 'no generated value avoids it; treated as unsatisfiable');
+    });
   }
 
   #child(place: Place, pointer: string, key: string | undefined, nested: boolean): Place {
@@ -397,15 +399,19 @@ class Builder {
     const restMin = Math.max(0, minItems - prefixArbitraries.length);
     const restMax = Math.max(0, wanted - prefixArbitraries.length);
     const unique = schema.uniqueItems === true;
+    // Unique items are drawn as a longer array with duplicates dropped (fc.uniqueArray spins forever on a
+    // domain smaller than minItems), and kept when enough remain.
     const restArray: fc.Arbitrary<unknown[]> =
       restArbitrary === undefined || restMax === 0
         ? fc.constant([])
-        : unique && prefixArbitraries.length === 0
-          ? fc.uniqueArray(restArbitrary, { minLength: restMin, maxLength: restMax, selector: stableKey })
+        : unique
+          ? fc.array(restArbitrary, { minLength: restMin, maxLength: restMax * 2 }).map((items) => [...new Map(items.map((item) => [stableKey(item), item])).values()].slice(0, restMax))
           : fc.array(restArbitrary, { minLength: restMin, maxLength: restMax });
-    if (prefixArbitraries.length === 0) return restArray;
-    const whole = fc.tuple(fc.tuple(...prefixArbitraries), restArray).map(([head, tail]): unknown[] => [...head, ...tail]);
-    return unique ? whole.filter((items) => new Set(items.map(stableKey)).size === items.length) : whole;
+    const whole = prefixArbitraries.length === 0 ? restArray : fc.tuple(fc.tuple(...prefixArbitraries), restArray).map(([head, tail]): unknown[] => [...head, ...tail]);
+    if (!unique) return whole;
+    return guardedFilter(whole, (items) => items.length >= minItems && new Set(items.map(stableKey)).size === items.length, () => {
+      this.#report(place, 'uniqueItems', `no ${String(minItems)} distinct items could be generated; treated as unsatisfiable`);
+    });
   }
 
   #object(schema: SchemaObject, place: Place): fc.Arbitrary<Record<string, unknown>> | undefined {
@@ -453,13 +459,16 @@ class Builder {
     const minProperties = numberKeyword(schema, 'minProperties');
     const maxProperties = numberKeyword(schema, 'maxProperties');
     if (maxProperties !== undefined && requiredKeys.length > maxProperties) return undefined;
-    if (minProperties !== undefined && minProperties > maxKeys) {
-      this.#report(place, 'minProperties', 'more properties than the schema lets the module generate');
-    } else if (minProperties !== undefined && minProperties > requiredKeys.length) {
-      record = record.filter((value) => Object.keys(value).length >= minProperties);
+    const fewest = minProperties !== undefined && minProperties > requiredKeys.length ? minProperties : 0;
+    const most = maxProperties !== undefined && maxProperties < maxKeys ? maxProperties : maxKeys;
+    if (fewest > maxKeys) {
+      this.#report(place, 'minProperties', 'more properties than the module generates for this schema');
+      return record;
     }
-    if (maxProperties !== undefined && maxProperties < maxKeys) record = record.filter((value) => Object.keys(value).length <= maxProperties);
-    return record;
+    if (fewest === 0 && most === maxKeys) return record;
+    return guardedFilter(record, (value) => Object.keys(value).length >= fewest && Object.keys(value).length <= most, () => {
+      this.#report(place, 'minProperties/maxProperties', 'no generated value has that many properties; treated as unsatisfiable');
+    });
   }
 }
 

@@ -2,6 +2,7 @@
  * Small helpers over JSON Schema documents and JSON values, shared by the keyword families of
  * {@link ./schema-arbitrary.ts}.
  */
+import fc from 'fast-check';
 
 /** A JSON Schema object (a boolean schema is handled before one of these is read). */
 export type SchemaObject = Readonly<Record<string, unknown>>;
@@ -75,4 +76,18 @@ export function patternRegExp(pattern: string): RegExp | undefined {
 /** A JSON pointer one step further: `/properties` + `id` → `/properties/id`. */
 export function pointerTo(pointer: string, ...steps: readonly (string | number)[]): string {
   return steps.reduce<string>((at, step) => `${at}/${String(step).replace(/~/g, '~0').replace(/\//g, '~1')}`, pointer);
+}
+
+/** How many values {@link guardedFilter} draws to see whether a filter can ever pass. */
+const probeRuns = 200;
+
+/**
+ * `arbitrary.filter(keep)`, unless none of a fixed sample passes: fast-check would then spin forever
+ * looking for one, so the constraint is treated as unsatisfiable (undefined) and `onEmpty` says so.
+ * The sample's seed is fixed, so the decision replays.
+ */
+export function guardedFilter<T>(arbitrary: fc.Arbitrary<T>, keep: (value: T) => boolean, onEmpty: () => void): fc.Arbitrary<T> | undefined {
+  if (fc.sample(arbitrary, { numRuns: probeRuns, seed: 0x5eed }).some(keep)) return arbitrary.filter(keep);
+  onEmpty();
+  return undefined;
 }

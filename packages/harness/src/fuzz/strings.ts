@@ -1,7 +1,7 @@
 /** Strings: `minLength` / `maxLength` (in code points, as ajv counts), `pattern`, and `format`. */
 import fc from 'fast-check';
 import { formatArbitrary } from './formats.js';
-import { codePointLength, numberKeyword, patternRegExp, type SchemaObject } from './schema-value.js';
+import { codePointLength, guardedFilter, numberKeyword, patternRegExp, type SchemaObject } from './schema-value.js';
 
 /** Fixed lengths of formats, so an impossible length is found before a filter could spin. */
 const formatLengths: Readonly<Record<string, readonly number[]>> = { uuid: [36, 45], date: [10] };
@@ -54,6 +54,9 @@ export function stringArbitrary(schema: SchemaObject, report: Report): fc.Arbitr
     constrainedLength = true;
   }
   const pattern = regex;
-  if (pattern !== undefined) base = base.filter((text) => pattern.test(text));
-  return constrainedLength ? base : base.filter(lengthOk);
+  const keep = (text: string): boolean => (pattern === undefined || pattern.test(text)) && (constrainedLength || lengthOk(text));
+  if (pattern === undefined && constrainedLength) return base;
+  return guardedFilter(base, keep, () => {
+    report(pattern === undefined ? 'minLength/maxLength' : 'pattern', 'no generated value meets it with the other string keywords; treated as unsatisfiable');
+  });
 }
