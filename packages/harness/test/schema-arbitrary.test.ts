@@ -174,38 +174,48 @@ describe('arbitraryFor: random schemas', () => {
   const bound = fc.option(fc.integer({ min: -5, max: 20 }), { nil: undefined });
   const length = fc.option(fc.integer({ min: 0, max: 12 }), { nil: undefined });
   const defined = <T extends Record<string, unknown>>(object: T): T => Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as T;
-  const { schema: randomSchema, leaf: randomLeaf } = fc.letrec<{ leaf: Record<string, unknown> | boolean; schema: Record<string, unknown> | boolean }>((tie) => ({
-    leaf: fc.oneof(
-      fc.record({ minLength: length, maxLength: length, format: fc.constantFrom(undefined, 'email', 'uuid', 'date', 'date-time', 'uri'), pattern: fc.constantFrom(undefined, '^[a-f]+$', '[0-9]', '^x') }).map((keywords) => defined({ type: 'string', ...keywords })),
-      fc.record({ minimum: bound, maximum: bound, multipleOf: fc.constantFrom(undefined, 2, 5) }).map((keywords) => defined({ type: 'integer', ...keywords })),
-      fc.record({ exclusiveMinimum: bound, maximum: bound, multipleOf: fc.constantFrom(undefined, 0.5, 0.25) }).map((keywords) => defined({ type: 'number', ...keywords })),
-      fc.uniqueArray(fc.oneof(fc.integer({ min: 0, max: 3 }), fc.constantFrom('a', 'b', null, true)), { minLength: 1, maxLength: 4, selector: (value) => JSON.stringify(value) }).map((members) => ({ enum: members })),
-      fc.constantFrom<Record<string, unknown> | boolean>({ type: 'boolean' }, { type: 'null' }, { const: 'fixed' }, true, { type: ['string', 'null'], maxLength: 3 }),
-    ),
-    schema: fc.oneof(
-      { depthSize: 'small', withCrossShrink: true },
-      tie('leaf'),
-      fc
-        .record({ properties: fc.dictionary(fc.constantFrom('id', 'orderId', 'userId', 'name', 'n'), tie('schema'), { maxKeys: 4 }), additionalProperties: fc.oneof(fc.boolean(), tie('schema')), pick: fc.array(fc.boolean(), { minLength: 5, maxLength: 5 }) })
-        .map(({ properties, additionalProperties, pick }) => ({ type: 'object', properties, required: Object.keys(properties).filter((_, index) => pick[index]), additionalProperties })),
-      fc.record({ items: tie('schema'), minItems: fc.constantFrom(undefined, 0, 1, 2), maxItems: fc.constantFrom(undefined, 1, 3), uniqueItems: fc.constantFrom(undefined, true) }).map((keywords) => defined({ type: 'array', ...keywords })),
-      fc.array(tie('schema'), { minLength: 1, maxLength: 3 }).map((anyOf) => ({ anyOf })),
-      fc.tuple(tie('schema'), tie('schema')).map((allOf) => ({ allOf })),
-      fc.tuple(tie('leaf'), tie('leaf')).map(([base, not]) => (typeof base === 'boolean' ? { not } : { ...base, not })),
-      fc.constant({ $ref: '#/definitions/shared' }),
-    ),
-  }));
-  const randomRoot = fc.tuple(randomSchema, randomLeaf).map(([main, shared]) => ({ $schema: 'http://json-schema.org/draft-07/schema#', definitions: { shared }, allOf: [main] }));
+  /** Random schemas of one dialect: 2020-12 adds `prefixItems` and refers into `$defs`, draft-07 into `definitions`. */
+  const randomRoot = (dialect: '07' | '2020'): fc.Arbitrary<Record<string, unknown>> => {
+    const { schema: randomSchema, leaf: randomLeaf } = fc.letrec<{ leaf: Record<string, unknown> | boolean; schema: Record<string, unknown> | boolean }>((tie) => ({
+      leaf: fc.oneof(
+        fc.record({ minLength: length, maxLength: length, format: fc.constantFrom(undefined, 'email', 'uuid', 'date', 'date-time', 'uri'), pattern: fc.constantFrom(undefined, '^[a-f]+$', '[0-9]', '^x') }).map((keywords) => defined({ type: 'string', ...keywords })),
+        fc.record({ minimum: bound, maximum: bound, multipleOf: fc.constantFrom(undefined, 2, 5) }).map((keywords) => defined({ type: 'integer', ...keywords })),
+        fc.record({ exclusiveMinimum: bound, maximum: bound, multipleOf: fc.constantFrom(undefined, 0.5, 0.25) }).map((keywords) => defined({ type: 'number', ...keywords })),
+        fc.uniqueArray(fc.oneof(fc.integer({ min: 0, max: 3 }), fc.constantFrom('a', 'b', null, true)), { minLength: 1, maxLength: 4, selector: (value) => JSON.stringify(value) }).map((members) => ({ enum: members })),
+        fc.constantFrom<Record<string, unknown> | boolean>({ type: 'boolean' }, { type: 'null' }, { const: 'fixed' }, true, { type: ['string', 'null'], maxLength: 3 }),
+      ),
+      schema: fc.oneof(
+        { depthSize: 'small', withCrossShrink: true },
+        tie('leaf'),
+        fc
+          .record({ properties: fc.dictionary(fc.constantFrom('id', 'orderId', 'userId', 'name', 'n'), tie('schema'), { maxKeys: 4 }), additionalProperties: fc.oneof(fc.boolean(), tie('schema')), pick: fc.array(fc.boolean(), { minLength: 5, maxLength: 5 }) })
+          .map(({ properties, additionalProperties, pick }) => ({ type: 'object', properties, required: Object.keys(properties).filter((_, index) => pick[index]), additionalProperties })),
+        fc.record({ items: tie('schema'), minItems: fc.constantFrom(undefined, 0, 1, 2), maxItems: fc.constantFrom(undefined, 1, 3), uniqueItems: fc.constantFrom(undefined, true) }).map((keywords) => defined({ type: 'array', ...keywords })),
+        fc.array(tie('schema'), { minLength: 1, maxLength: 3 }).map((anyOf) => ({ anyOf })),
+        fc.tuple(tie('schema'), tie('schema')).map((allOf) => ({ allOf })),
+        fc.tuple(tie('leaf'), tie('leaf')).map(([base, not]) => (typeof base === 'boolean' ? { not } : { ...base, not })),
+        fc.constant({ $ref: dialect === '2020' ? '#/$defs/shared' : '#/definitions/shared' }),
+        dialect === '2020'
+          ? fc.record({ prefixItems: fc.array(tie('schema'), { minLength: 1, maxLength: 3 }), items: fc.oneof(fc.constant(false), tie('schema')), minItems: fc.constantFrom(undefined, 1, 2) }).map((keywords) => defined({ type: 'array', ...keywords }))
+          : fc.record({ items: fc.array(tie('schema'), { minLength: 1, maxLength: 3 }), additionalItems: fc.oneof(fc.constant(false), tie('schema')), minItems: fc.constantFrom(undefined, 1, 2) }).map((keywords) => defined({ type: 'array', ...keywords })),
+      ),
+    }));
+    return fc.tuple(randomSchema, randomLeaf).map(([main, shared]) =>
+      dialect === '2020'
+        ? { $schema: 'https://json-schema.org/draft/2020-12/schema', $defs: { shared }, allOf: [main] }
+        : { $schema: 'http://json-schema.org/draft-07/schema#', definitions: { shared }, allOf: [main] },
+    );
+  };
 
-  it('never throws, and every value of a schema it fully understood validates', () => {
+  it.each(['07', '2020'] as const)('draft %s: never throws, and every value of a schema it fully understood validates', (dialect) => {
     let checked = 0;
     fc.assert(
-      fc.property(randomRoot, (root) => {
+      fc.property(randomRoot(dialect), (root) => {
         const result = arbitraryFor(root, { pools: { idLike: ['ord-1', '7'], identity: ['globex'] } });
         const values = fc.sample(result.arbitrary, { numRuns: 15, seed: 11 });
         if (!result.satisfiable || result.unsupported.length > 0) return;
         checked += 1;
-        const validate = draft07.compile(root);
+        const validate = validator(root);
         for (const value of values) {
           if (!validate(value)) throw new Error(`${JSON.stringify(value)} does not validate against ${JSON.stringify(root)}: ${JSON.stringify(validate.errors)}`);
         }
@@ -277,6 +287,25 @@ describe('arbitraryFor: pools', () => {
     const values = fc.sample(arbitraryFor(custom, { pools: { idLike: ['X-1'] }, isIdLike: (_path, key) => key === 'ref' }).arbitrary, { numRuns: 100, seed: 3 }) as { ref: string; orderId: string }[];
     expect(values.some((value) => value.ref === 'X-1')).toBe(true);
     expect(values.some((value) => value.orderId === 'X-1')).toBe(false);
+  });
+
+  it('passes the data path to the predicates, and draws numeric ids into integer id fields within bounds', () => {
+    const nested = {
+      type: 'object',
+      properties: { id: { type: 'string' }, order: { type: 'object', properties: { id: { type: 'string' }, lineId: { type: 'integer', minimum: 1 } }, required: ['id', 'lineId'] } },
+      required: ['id', 'order'],
+    };
+    const seen: string[] = [];
+    const isIdLike = (path: readonly string[], key: string): boolean => {
+      seen.push([...path, key].join('.'));
+      return path.join('.') === 'order';
+    };
+    const values = fc.sample(arbitraryFor(nested, { pools: { idLike: ['abc', '42', '-3'] }, isIdLike, isIdentity: () => false }).arbitrary, { numRuns: 100, seed: 8 }) as { id: string; order: { id: string; lineId: number } }[];
+    expect([...new Set(seen)].sort()).toEqual(['id', 'order.id', 'order.lineId']);
+    expect(values.some((value) => value.order.id === 'abc')).toBe(true);
+    expect(values.some((value) => value.id === 'abc')).toBe(false);
+    expect(values.filter((value) => value.order.lineId === 42).length).toBeGreaterThan(values.length / 2);
+    expect(values.every((value) => value.order.lineId >= 1)).toBe(true);
   });
 
   it('classifies names as the issue and the analyzer do', () => {
