@@ -4,7 +4,8 @@
  * classification (`isIdentityName` with its default name lists), so the static and dynamic sides
  * agree on what an identity field is.
  */
-import { isIdentityName, resolveOptions, wordsOf } from '@mcify-audit/analyzer';
+// The name lists only: the analyzer's entry point would load the TypeScript compiler API.
+import { isIdentityName, resolveOptions, wordsOf } from '@mcify-audit/analyzer/name-lists';
 
 const analyzerDefaults = resolveOptions();
 
