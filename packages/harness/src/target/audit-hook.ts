@@ -41,7 +41,10 @@ export interface AuditHook {
   readonly issueToken?: (principal: string, details: AuditPrincipal) => string | Promise<string>;
 }
 
-const principalName = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'principal names are 1-64 of A-Z a-z 0-9 _ . -');
+/** What a principal's name (and a black-box `--token`'s tenant) may be: 1-64 of A-Z a-z 0-9 _ . - */
+export const principalNamePattern = /^[A-Za-z0-9_.-]{1,64}$/;
+
+const principalName = z.string().regex(principalNamePattern, 'principal names are 1-64 of A-Z a-z 0-9 _ . -');
 
 /** The shape a loaded `mcifyAudit` export must have. */
 export const auditHookSchema = z.object({

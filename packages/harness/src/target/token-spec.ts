@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { principalNamePattern as namePattern } from './audit-hook.js';
 import { Secret } from './secret.js';
 
 /** Why a `--token` value, or the set of them, cannot be used. The message says what to type and never contains a token. */
@@ -32,7 +33,6 @@ export interface TokenSpecOptions {
 
 const FORM = 'NAME[@TENANT][scope,...]=TOKEN, e.g. --token alice@acme[orders:read]=env:ALICE_TOKEN';
 const NAME_RULE = '1-64 characters of A-Z a-z 0-9 _ . -';
-const namePattern = /^[A-Za-z0-9_.-]{1,64}$/;
 /** RFC 6749 scope-token characters, less the `,` and `]` that delimit the list. */
 const scopePattern = /^[\x21\x23-\x2b\x2d-\x5b\x5e-\x7e]+$/;
 const variablePattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
