@@ -39,6 +39,23 @@ export interface AuditHook {
    * principal named `principal` (described by `details`), issued the server's own way.
    */
   readonly issueToken?: (principal: string, details: AuditPrincipal) => string | Promise<string>;
+  /**
+   * A credential of the principal's that the server has revoked (issue one, then revoke it): the
+   * harness replays it and expects a 401 (catalogue class 19).
+   */
+  readonly revokedToken?: (principal: string, details: AuditPrincipal) => string | Promise<string>;
+  /** Restores the seeded data; run between write cases so write counterexamples shrink and replay exactly. */
+  readonly reset?: () => unknown;
+  /** Whether the server keeps users of one tenant apart too (`'user'`), or only tenants (`'tenant'`, the default). */
+  readonly isolate?: 'tenant' | 'user';
+  /** Ids no list reaches: principal → field → values (`{ bob: { orderId: ['ord_9'] } }`). */
+  readonly objects?: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
+  /** Values every tenant may see (a shared catalogue's ids, a status word): never counted as another's data. */
+  readonly publicValues?: readonly string[];
+  /** Extra key names whose values are ids (besides `id`, `*Id`, `*_id`). */
+  readonly idFields?: readonly string[];
+  /** Secrets the server must never reflect in an answer (an upstream API key, a signing secret). */
+  readonly secrets?: readonly string[];
 }
 
 /** What a principal's name (and a black-box `--token`'s tenant) may be: 1-64 of A-Z a-z 0-9 _ . - */
@@ -59,4 +76,11 @@ export const auditHookSchema = z.object({
   setup: z.function().optional(),
   teardown: z.function().optional(),
   issueToken: z.function().optional(),
+  revokedToken: z.function().optional(),
+  reset: z.function().optional(),
+  isolate: z.enum(['tenant', 'user']).optional(),
+  objects: z.record(principalName, z.record(z.string().min(1), z.array(z.string().min(1)))).optional(),
+  publicValues: z.array(z.string().min(1)).optional(),
+  idFields: z.array(z.string().min(1)).optional(),
+  secrets: z.array(z.string().min(1)).optional(),
 });
