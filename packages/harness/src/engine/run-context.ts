@@ -7,6 +7,12 @@
  */
 // The name lists only: the analyzer's entry point would load the TypeScript compiler API.
 import { resolveOptions, sensitiveVerbOf } from '@mcify-audit/analyzer/name-lists';
+import { curlFor } from '../client/curl.js';
+import { ExchangeLog } from '../client/exchange-log.js';
+import { openPrincipalClient } from '../client/mcp-client.js';
+import { sendRaw } from '../client/raw-request.js';
+import { RateGate } from '../client/recording-fetch.js';
+import { Secret } from '../target/secret.js';
 import type { Deadline, Harvest, RawRequest, ResolvedFuzzOptions, RunContext } from './property.js';
 import { cellSeed } from './seeds.js';
 import type { Exchange, FuzzTarget, HarnessFinding, HarnessNote, ListedTool, PrincipalClient, PropertyId, WriteRecord } from './types.js';
@@ -27,6 +33,47 @@ export interface RunTraffic {
   requestCount(): number;
   /** Closes what the traffic layer holds (connections, the recorder). */
   close?(): Promise<void>;
+}
+
+/** The client layer's traffic for a run: one exchange log (credentials redacted) and one rate-limit gate for every client. */
+export interface TargetTraffic extends RunTraffic {
+  readonly log: ExchangeLog;
+  readonly gate: RateGate;
+}
+
+/**
+ * The run's traffic over the client layer: every principal's token, revoked token, hook secret and the
+ * issuer's private material registered with the log before any request, so none is ever recorded.
+ */
+export function createTraffic(target: FuzzTarget, options: Pick<ResolvedFuzzOptions, 'requestTimeoutMs'>, deadline: Deadline): TargetTraffic {
+  const secrets: Secret[] = [
+    ...target.principals.flatMap((principal) => (principal.token === undefined ? [] : [principal.token])),
+    ...Object.values(target.revoked),
+    ...target.secrets,
+    ...(target.issuer?.privateMaterial ?? []).map((material, index) => new Secret(`the identity provider's private key #${String(index + 1)}`, material)),
+  ];
+  const log = new ExchangeLog({ secrets, credentialHeader: target.credentialHeader });
+  const gate = new RateGate();
+  return {
+    log,
+    gate,
+    openClient: (request) =>
+      openPrincipalClient({
+        target,
+        log,
+        principal: request.principal,
+        label: request.label,
+        token: request.token,
+        ...(request.sessionId === undefined ? {} : { sessionId: request.sessionId }),
+        requestTimeoutMs: options.requestTimeoutMs,
+        signal: deadline.signal,
+        gate,
+        deadline,
+      }),
+    raw: (request) => sendRaw(target, log, request, { gate, deadline, signal: deadline.signal, timeoutMs: options.requestTimeoutMs }),
+    curl: (exchange) => curlFor(exchange, target),
+    requestCount: () => log.count,
+  };
 }
 
 /** What the run collected through the context. */
@@ -125,7 +172,7 @@ export function createRunContext(parts: RunContextOptions): EngineContext {
       return client;
     },
     clientWith({ label, token, sessionId }) {
-      return open({ label, principal: null, token, ...(sessionId === undefined ? {} : { sessionId }) });
+      return open({ label, principal: token === undefined ? null : label, token, ...(sessionId === undefined ? {} : { sessionId }) });
     },
     raw: (request) => traffic.raw(request),
     seedFor: (property: PropertyId, tool: string | null) => cellSeed(options.seed, property, tool),
