@@ -1,0 +1,121 @@
+/** The authentication property against the fixtures: the planted token-lifetime flaw is found, the correct servers pass. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import ordersConfig, { mcifyAudit as ordersHook } from '../../../fixtures/servers/orders/mcify.config.js';
+import vulnerableConfig, { mcifyAudit as vulnerableHook } from '../../../fixtures/servers/orders-vulnerable/mcify.config.js';
+import ledgerConfig, { mcifyAudit as ledgerHook } from '../../../fixtures/servers/ledger-sessions/mcify.config.js';
+import type { Exchange } from '../src/engine/types.js';
+import { createAuthenticationProperty, judge } from '../src/properties/authentication.js';
+import type { Expectation } from '../src/properties/token-catalogue.js';
+import { bootTarget, runProperty, type TestRun } from './auth-support.js';
+
+describe('authentication on orders-vulnerable', () => {
+  let run: TestRun;
+  beforeAll(async () => {
+    run = await bootTarget(vulnerableConfig, vulnerableHook);
+  }, 30_000);
+  afterAll(async () => {
+    await run.close();
+  });
+
+  it('reports exactly forged-token-accepted, once, with tool null: a token expired beyond the skew is accepted', async () => {
+    const ctx = run.context();
+    const property = createAuthenticationProperty();
+    const cells = await runProperty(property, ctx);
+    expect(ctx.findings.map((finding) => [finding.ruleId, finding.tool])).toEqual([['harness/forged-token-accepted', null]]);
+    const [finding] = ctx.findings;
+    expect(finding?.principal).toMatch(/^forged: (expired|nbf|iat) 75s/);
+    expect(finding?.victim).toBe('alice');
+    expect(finding?.confidence).toBe('high');
+    expect(finding?.reproduce.path).toMatch(/^authentication\/\*:\d+$/);
+    expect(cells.every((cell) => cell.status === 'failed')).toBe(true);
+    expect(cells).toHaveLength(run.tools.length + 1);
+    const text = JSON.stringify([ctx.findings, ctx.notes]);
+    for (const principal of run.target.principals) expect(text).not.toContain(principal.token?.reveal());
+  }, 60_000);
+});
+
+describe('authentication on orders', () => {
+  let run: TestRun;
+  beforeAll(async () => {
+    run = await bootTarget(ordersConfig, ordersHook);
+  }, 30_000);
+  afterAll(async () => {
+    await run.close();
+  });
+
+  it('finds nothing: every forged credential gets 401 Bearer with resource_metadata', async () => {
+    const ctx = run.context();
+    const cells = await runProperty(createAuthenticationProperty(), ctx);
+    expect(ctx.findings).toEqual([]);
+    expect(cells.every((cell) => cell.status === 'held')).toBe(true);
+    // Every catalogue class up to 19 that applies in-process was sent; 19 (no revoked token) is listed as not tested.
+    expect(ctx.notes.filter((note) => note.code === 'not-tested').map((note) => note.message)).toEqual([expect.stringContaining('class 19')]);
+    const classes = new Set(ctx.exchanges.flatMap((exchange) => /^auth (\d+) /.exec(exchange.label)?.[1] ?? []));
+    expect([...classes].map(Number).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18]);
+  }, 60_000);
+});
+
+describe('authentication on ledger-sessions (opaque bearer tokens)', () => {
+  let run: TestRun;
+  beforeAll(async () => {
+    run = await bootTarget(ledgerConfig, ledgerHook);
+  }, 30_000);
+  afterAll(async () => {
+    await run.close();
+  });
+
+  it('finds nothing, replays the revoked session, and lists the JWT classes as not tested with the reason', async () => {
+    const ctx = run.context();
+    const cells = await runProperty(createAuthenticationProperty(), ctx);
+    expect(ctx.findings).toEqual([]);
+    expect(cells.every((cell) => cell.status === 'held')).toBe(true);
+    const notTested = ctx.notes.filter((note) => note.code === 'not-tested').map((note) => note.message);
+    expect(notTested).toHaveLength(15);
+    expect(notTested.every((message) => message.includes('opaque'))).toBe(true);
+    expect(ctx.exchanges.some((exchange) => exchange.label.startsWith('auth 19 revoked alice'))).toBe(true);
+  }, 60_000);
+});
+
+describe('judge: the answer a forged credential owes', () => {
+  const exchange = (status: number, headers: Record<string, string> = {}, body = '{}'): Exchange => ({
+    seq: 1,
+    principal: 'forged: x',
+    label: 'auth 4 x initialize',
+    request: { method: 'POST', url: 'http://127.0.0.1/mcp', headers: {}, body: '' },
+    response: { status, headers, body },
+    durationMs: 1,
+  });
+  const expect401: Expectation = { statuses: [401], challengeScheme: 'Bearer', resourceMetadata: true };
+  const entry = (expectation: Expectation = expect401) => ({ variant: { number: 4, label: 'alg-none none', expect: expectation }, method: 'initialize' as const });
+  const good = { 'www-authenticate': 'Bearer resource_metadata="http://127.0.0.1/.well-known/oauth-protected-resource/mcp", error="invalid_token"' };
+
+  it('accepts 401 with the scheme and resource_metadata, and says nothing on a rate limit or no answer', () => {
+    expect(judge(exchange(401, good), entry())).toBeUndefined();
+    expect(judge(exchange(401, { 'www-authenticate': 'bearer realm="x"' }), entry({ ...expect401, resourceMetadata: false }))).toBeUndefined();
+    expect(judge(exchange(429), entry())).toBeUndefined();
+    expect(judge({ ...exchange(401), response: { error: 'timeout' } }, entry())).toBeUndefined();
+    expect(judge(exchange(413), entry({ ...expect401, statuses: [401, 400, 413, 431] }))).toBeUndefined();
+  });
+
+  it('flags a 2xx as forged-token-accepted, and says when the tool ran', () => {
+    expect(judge(exchange(200), entry())?.ruleId).toBe('harness/forged-token-accepted');
+    const ran = judge(exchange(200, {}, '{"jsonrpc":"2.0","id":1,"result":{"content":[]}}'), { ...entry(), method: 'tools/call' });
+    expect(ran?.summary).toContain('the tool ran');
+    expect(judge(exchange(401, good), entry(), 'the server fetched the jku URL')?.messageId).toBe('key-url-fetched');
+  });
+
+  it('flags statuses the catalogue does not allow as wrong-status', () => {
+    expect(judge(exchange(500), entry())?.ruleId).toBe('harness/wrong-status');
+    expect(judge(exchange(400), entry())?.ruleId).toBe('harness/wrong-status');
+    expect(judge(exchange(403), entry())?.ruleId).toBe('harness/wrong-status');
+    expect(judge(exchange(403), entry({ ...expect401, statuses: [401, 403] }))).toBeUndefined();
+  });
+
+  it('flags a 401 without the challenge scheme, or without resource_metadata where metadata is published', () => {
+    expect(judge(exchange(401), entry())?.messageId).toBe('missing-www-authenticate');
+    expect(judge(exchange(401, { 'www-authenticate': 'Basic realm="x"' }), entry())?.ruleId).toBe('harness/missing-www-authenticate');
+    expect(judge(exchange(401, { 'www-authenticate': 'Bearer error="invalid_token"' }), entry())?.messageId).toBe('missing-resource-metadata');
+    expect(judge(exchange(401, { 'www-authenticate': 'ApiKey realm="mcp"' }), entry({ statuses: [401], challengeScheme: 'ApiKey', resourceMetadata: false }))).toBeUndefined();
+    expect(judge(exchange(401, { 'www-authenticate': 'Bearer' }), entry({ statuses: [401], challengeScheme: 'ApiKey', resourceMetadata: false }))?.ruleId).toBe('harness/missing-www-authenticate');
+  });
+});
