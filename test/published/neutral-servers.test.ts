@@ -161,7 +161,8 @@ describe('mcify-published: a server on the published @mcify/runtime 1.0.0-alpha.
   });
 
   it('refuses a request without a token, or with a wrong one, with 401 and no WWW-Authenticate (planted: missing-www-authenticate)', async () => {
-    for (const headers of [{}, bearer('ses_not-a-session'), { authorization: `Basic ${tokenOf(server, 'alice')}` }]) {
+    // The scheme is matched case-sensitively: `bearer <valid token>` is refused too.
+    for (const headers of [{}, bearer('ses_not-a-session'), { authorization: `Basic ${tokenOf(server, 'alice')}` }, { authorization: `bearer ${tokenOf(server, 'alice')}` }]) {
       const answer = await post(server.url, initialize(), headers);
       expect(answer.status).toBe(401);
       expect(answer.headers.get('www-authenticate')).toBeNull();
@@ -372,6 +373,7 @@ describe('sdk-stateful: a stateful server on the official SDK McpServer', () => 
     const refused = await post(server.url, toolCall('projects_export'), onSession(noah, bearer(tokenOf(server, 'noah'))));
     expect(refused.status).toBe(403);
     expect(refused.headers.get('www-authenticate')).toBe('Bearer error="insufficient_scope", scope="projects:export"');
+    expect(refused.messages).toEqual([{ jsonrpc: '2.0', id: 2, error: { code: -32003, message: 'Forbidden: insufficient_scope (projects:export is required)' } }]);
     const exported = await data<{ organisation: string; projects: { id: string; tasks: Task[] }[] }>(nina, 'projects_export');
     expect(exported.organisation).toBe('northwind');
     expect(exported.projects.map((project) => project.id).sort()).toEqual(['prj_nw_301', 'prj_nw_302']);
@@ -411,6 +413,15 @@ describe('sdk-stateful: a stateful server on the official SDK McpServer', () => 
     expect((await post(server.url, toolCall('tasks_list'), { ...headers, ...bearer(tokenOf(server, 'chloe')) })).status).toBe(404);
     // A request with a token but no session that is not an initialize opens nothing.
     expect((await post(server.url, toolCall('tasks_list'), bearer(tokenOf(server, 'chloe')))).status).toBe(400);
+  });
+
+  it('answers a body that is not JSON with 400 and one over 1 MiB with 413, after the token check', async () => {
+    const send = (body: string, headers: Record<string, string>) => fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers }, body });
+    expect((await send('{', bearer(tokenOf(server, 'chloe')))).status).toBe(400);
+    expect((await send('{', {})).status).toBe(401);
+    const large = await send(JSON.stringify({ ...initialize(), padding: 'x'.repeat(1024 * 1024) }), bearer(tokenOf(server, 'chloe')));
+    expect(large.status).toBe(413);
+    expect(large.headers.get('mcp-session-id')).toBeNull();
   });
 
   it('stops cleanly on SIGTERM, with clients and their SSE streams still open', async () => {

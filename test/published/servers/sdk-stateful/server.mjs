@@ -115,7 +115,7 @@ function sendJson(res, status, body, headers = {}) {
   res.end(JSON.stringify(body));
 }
 
-const rpcError = (code, message) => ({ jsonrpc: '2.0', error: { code, message }, id: null });
+const rpcError = (code, message, id = null) => ({ jsonrpc: '2.0', error: { code, message }, id });
 
 /** The user a request's `Authorization` header names, or why there is none. One header, RFC 6750 syntax. */
 function authenticate(store, req) {
@@ -131,12 +131,12 @@ function challenge(res, refusal) {
   sendJson(res, 401, rpcError(-32001, refusal === 'missing' ? 'Unauthorized: a bearer token is required' : 'Unauthorized: invalid token'), { 'www-authenticate': header });
 }
 
-/** The first scope a `tools/call` of the body needs and the user lacks. */
+/** The first `tools/call` of the body whose tool needs a scope the user lacks: the scope and the call's id. */
 function missingScope(body, user) {
   for (const message of Array.isArray(body) ? body : [body]) {
     if (message === null || typeof message !== 'object' || message.method !== 'tools/call') continue;
     const scope = requiredScopes[message.params?.name];
-    if (scope !== undefined && !users[user].scopes.includes(scope)) return scope;
+    if (scope !== undefined && !users[user].scopes.includes(scope)) return { scope, id: Array.isArray(body) ? null : (message.id ?? null) };
   }
   return undefined;
 }
@@ -145,15 +145,18 @@ function readBody(req) {
   return new Promise((resolve, reject) => {
     const chunks = [];
     let size = 0;
-    req.on('data', (chunk) => {
+    const collect = (chunk) => {
       size += chunk.length;
-      if (size > maxBodyBytes) {
-        reject(Object.assign(new Error('body too large'), { status: 413 }));
-        req.destroy();
+      if (size <= maxBodyBytes) {
+        chunks.push(chunk);
         return;
       }
-      chunks.push(chunk);
-    });
+      // Refuse at once; the rest of the body is read and dropped, so the 413 reaches the client.
+      req.off('data', collect);
+      req.resume();
+      reject(Object.assign(new Error('body too large'), { status: 413 }));
+    };
+    req.on('data', collect);
     req.on('end', () => {
       resolve(Buffer.concat(chunks).toString('utf8'));
     });
@@ -209,13 +212,13 @@ export async function startServer({ port = 0, hostname = '127.0.0.1' } = {}) {
       try {
         body = JSON.parse(await readBody(req));
       } catch (error) {
-        if (error instanceof Error && 'status' in error) sendJson(res, 413, rpcError(-32600, 'Request body too large'));
+        if (error instanceof Error && 'status' in error) sendJson(res, 413, rpcError(-32600, 'Request body too large'), { connection: 'close' });
         else sendJson(res, 400, rpcError(-32700, 'Parse error: the body is not JSON'));
         return;
       }
-      const scope = missingScope(body, user);
-      if (scope !== undefined) {
-        sendJson(res, 403, rpcError(-32003, `Forbidden: insufficient_scope (${scope} is required)`), { 'www-authenticate': `Bearer error="insufficient_scope", scope="${scope}"` });
+      const missing = missingScope(body, user);
+      if (missing !== undefined) {
+        sendJson(res, 403, rpcError(-32003, `Forbidden: insufficient_scope (${missing.scope} is required)`, missing.id), { 'www-authenticate': `Bearer error="insufficient_scope", scope="${missing.scope}"` });
         return;
       }
     }
