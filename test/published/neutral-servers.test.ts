@@ -8,7 +8,8 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNeutralServer, type NeutralServer } from './servers/support.js';
+import { parseTokenSpec } from '../../packages/harness/src/target/token-spec.js';
+import { fuzzTokenArguments, startNeutralServer, type NeutralServer } from './servers/support.js';
 
 interface Connection {
   readonly client: Client;
@@ -153,6 +154,20 @@ describe('mcify-published: a server on the published @mcify/runtime 1.0.0-alpha.
       'harness/missing-www-authenticate null',
       'harness/wrong-status orders_refund',
     ]);
+  });
+
+  it("gives the harness's --token arguments with the tokens in the environment", () => {
+    const { args, env } = fuzzTokenArguments(server);
+    expect(args.filter((_, index) => index % 2 === 1)).toEqual([
+      'alice@acme[orders:read,orders:refund]=env:MCIFY_TOKEN_ALICE',
+      'carol@acme[orders:read]=env:MCIFY_TOKEN_CAROL',
+      'bob@globex[orders:read,orders:refund]=env:MCIFY_TOKEN_BOB',
+      'dave@globex[orders:read]=env:MCIFY_TOKEN_DAVE',
+    ]);
+    expect(args.join(' ')).not.toContain(tokenOf(server, 'alice'));
+    const alice = parseTokenSpec(args[1] ?? '', { env });
+    expect(alice).toMatchObject({ name: 'alice', tenant: 'acme', scopes: ['orders:read', 'orders:refund'] });
+    expect(alice.token.reveal()).toBe(tokenOf(server, 'alice'));
   });
 
   it('runs on the published runtime, whose health route names it', async () => {

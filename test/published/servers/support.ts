@@ -173,3 +173,21 @@ export async function startNeutralServer(name: NeutralServerName, options: { rea
     },
   };
 }
+
+/**
+ * The `--token` arguments of `mcify-audit fuzz --url` for a started server, in the documented
+ * `env:VAR` form: `--token alice@acme[orders:read,orders:refund]=env:MCIFY_TOKEN_ALICE`, with the tokens
+ * in `env` (so no token is on a command line).
+ */
+export function fuzzTokenArguments(server: Pick<NeutralServer, 'tokens' | 'principals'>): { readonly args: string[]; readonly env: Record<string, string> } {
+  const args: string[] = [];
+  const env: Record<string, string> = {};
+  for (const [name, principal] of Object.entries(server.principals)) {
+    const token = server.tokens[name];
+    if (token === undefined) throw new Error(`No token for ${name}.`);
+    const variable = `MCIFY_TOKEN_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+    env[variable] = token;
+    args.push('--token', `${name}@${principal.tenant}[${principal.scopes.join(',')}]=env:${variable}`);
+  }
+  return { args, env };
+}
