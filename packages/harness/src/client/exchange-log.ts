@@ -272,7 +272,8 @@ export class ExchangeLog {
 
 /**
  * The parts of a secret whose 16-character runs count as the secret: a JWT's payload and signature
- * (its header is shared by every token the issuer signs), a PEM's base64 lines, else the whole value.
+ * (its header is shared by every token the issuer signs), a PEM's base64 lines, a JWK's private
+ * members (`d`, `p`, `q`, `dp`, `dq`, `qi`, `k`; its public members are public), else the whole value.
  */
 export function secretCores(value: string): string[] {
   const jwt = /^[A-Za-z0-9_-]+\.([A-Za-z0-9_-]*)\.([A-Za-z0-9_-]*)$/.exec(value);
@@ -282,6 +283,18 @@ export function secretCores(value: string): string[] {
       .split(/\r?\n/)
       .map((line) => line.trim())
       .filter((line) => line.length >= SEGMENT_LENGTH && !line.startsWith('-----'));
+  }
+  const trimmed = value.trim();
+  if (trimmed.startsWith('{') && trimmed.includes('"kty"')) {
+    try {
+      const jwk = JSON.parse(trimmed) as Record<string, unknown>;
+      return ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'].flatMap((member) => {
+        const part = jwk[member];
+        return typeof part === 'string' && part.length >= SEGMENT_LENGTH ? [part] : [];
+      });
+    } catch {
+      // Not JSON after all: the whole value.
+    }
   }
   return value.length >= SEGMENT_LENGTH ? [value] : [];
 }

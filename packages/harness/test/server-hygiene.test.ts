@@ -1,0 +1,304 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import config, { mcifyAudit } from '../../../fixtures/servers/orders/mcify.config.js';
+import { curlFor } from '../src/client/curl.js';
+import { ExchangeLog } from '../src/client/exchange-log.js';
+import { openPrincipalClient } from '../src/client/mcp-client.js';
+import { initializeParams, mcpHeaders, rpcBody, sendRaw } from '../src/client/raw-request.js';
+import type { RunContext } from '../src/engine/property.js';
+import type { CallOutcome, FuzzTarget, HarnessFinding, HarnessNote, ListedTool, Principal } from '../src/engine/types.js';
+import { createHygieneMonitor, serverHygieneProperty, type HygieneMonitor } from '../src/properties/server-hygiene.js';
+import { bootConfig, type BootedServer } from '../src/target/boot-config.js';
+import { pinnedFetch, type PinnedFetch } from '../src/target/pinned-fetch.js';
+import { resolveTarget } from '../src/target/resolve-target.js';
+import { Secret } from '../src/target/secret.js';
+
+const ALICE = 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ1c2VyX2FsaWNlIiwidGVuYW50SWQiOiJhY21lIn0.alice-signature-0123456789abcdefghijKLMN';
+const BOB = 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ1c2VyX2JvYiIsInRlbmFudElkIjoiZ2xvYmV4In0.bob-signature-9876543210zyxwvutsrqPONM';
+const HOOK_SECRET = 'postgres://app:hook-secret-password-42@db/app';
+const SERVER_DIR = '/tmp/mcify-hygiene-project';
+
+async function targetFor(url: string, tokens: Readonly<Record<string, string>>, secrets: readonly Secret[] = []): Promise<FuzzTarget & { fetch: PinnedFetch }> {
+  const fetch = pinnedFetch(await resolveTarget(url), { timeoutMs: 5000 });
+  const principals: Principal[] = Object.entries(tokens).map(([name, token]) => ({
+    name,
+    tenant: name,
+    scopes: undefined,
+    token: new Secret(`${name}'s token`, token),
+    claims: undefined,
+    identity: [],
+  }));
+  return {
+    mode: 'black-box',
+    url: new URL(url),
+    loopback: true,
+    fetch,
+    principals,
+    isolate: 'tenant',
+    tokenKind: 'jwt',
+    challengeScheme: 'Bearer',
+    credentialHeader: { name: 'authorization', prefix: 'Bearer ' },
+    issuer: undefined,
+    objects: {},
+    publicValues: [],
+    idFields: [],
+    secrets,
+    revoked: {},
+    reset: undefined,
+    source: undefined,
+    close: () => {
+      fetch.close();
+      return Promise.resolve();
+    },
+  };
+}
+
+function logFor(target: FuzzTarget): ExchangeLog {
+  return new ExchangeLog({
+    secrets: [...target.principals.flatMap((principal) => (principal.token === undefined ? [] : [principal.token])), ...target.secrets],
+    credentialHeader: target.credentialHeader,
+  });
+}
+
+/** The context members the hygiene property reads, collecting what it reports. */
+function contextFor(target: FuzzTarget, tools: readonly ListedTool[]): { context: RunContext; findings: HarnessFinding[]; notes: HarnessNote[] } {
+  const findings: HarnessFinding[] = [];
+  const notes: HarnessNote[] = [];
+  const context = {
+    target,
+    tools,
+    curl: (exchange) => curlFor(exchange, target),
+    seedFor: () => 7,
+    finding: (finding) => findings.push(finding),
+    note: (note) => notes.push(note),
+  } as Partial<RunContext> as RunContext;
+  return { context, findings, notes };
+}
+
+/** Runs every planned cell of the property; returns each cell's outcome by tool. */
+async function runCells(monitor: HygieneMonitor, context: RunContext): Promise<Map<string | null, Awaited<ReturnType<ReturnType<typeof serverHygieneProperty>['run']>>>> {
+  const property = serverHygieneProperty(monitor);
+  const outcomes = new Map<string | null, Awaited<ReturnType<typeof property.run>>>();
+  const cells = property.plan({ target: context.target, options: undefined as never, tools: context.tools, mayCall: () => true, isSensitive: () => false });
+  for (const cell of cells) outcomes.set(cell.tool, await property.run(cell.tool, context));
+  return outcomes;
+}
+
+function expectNoSecret(text: string, secrets: readonly string[]): void {
+  for (const secret of secrets) {
+    const core = secret.split('.').slice(1).join('.') || secret;
+    expect(text).not.toContain(secret);
+    for (let i = 0; i + 16 <= core.length; i += 4) expect(text).not.toContain(core.slice(i, i + 16));
+  }
+}
+
+/** A loopback MCP-ish server: each tool answers one way. */
+function misbehavingServer(): Promise<{ url: string; server: Server }> {
+  const result = (id: unknown, text: string, isError = false) => JSON.stringify({ jsonrpc: '2.0', id, result: { content: [{ type: 'text', text }], ...(isError ? { isError: true } : {}) } });
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      if (req.method !== 'POST') {
+        res.writeHead(405).end();
+        return;
+      }
+      const message = JSON.parse(body) as { id?: unknown; method: string; params?: { name?: string; arguments?: Record<string, string> } };
+      const json = { 'content-type': 'application/json' };
+      if (message.id === undefined) {
+        res.writeHead(202).end();
+        return;
+      }
+      if (message.method === 'initialize') {
+        res.writeHead(200, json).end(JSON.stringify({ jsonrpc: '2.0', id: message.id, result: { protocolVersion: '2025-06-18', capabilities: { tools: {} }, serverInfo: { name: 'bad', version: '1' } } }));
+        return;
+      }
+      if (message.method !== 'tools/call') {
+        res.writeHead(200, json).end(JSON.stringify({ jsonrpc: '2.0', id: message.id, result: { tools: [] } }));
+        return;
+      }
+      switch (message.params?.name) {
+        case 'boom':
+          res.writeHead(500, json).end(JSON.stringify({ jsonrpc: '2.0', id: message.id, error: { code: -32603, message: 'Internal error' } }));
+          return;
+        case 'busy':
+          res.writeHead(503, { ...json, 'retry-after': '30' }).end(JSON.stringify({ jsonrpc: '2.0', id: message.id, error: { code: -32000, message: 'Busy' } }));
+          return;
+        case 'stack':
+          res.writeHead(200, json).end(result(message.id, 'failed\n    at handler (/app/src/tools/orders.js:10:5)\n    at node:internal/process/task_queues:95:5', true));
+          return;
+        case 'leak_token':
+          res.writeHead(200, json).end(result(message.id, `cache entry: ${BOB}`));
+          return;
+        case 'leak_run':
+          res.writeHead(200, json).end(result(message.id, `sig=${BOB.split('.')[2]?.slice(3, 22) ?? ''}`));
+          return;
+        case 'leak_hook_secret':
+          res.writeHead(200, { ...json, 'x-debug': HOOK_SECRET }).end(result(message.id, 'ok'));
+          return;
+        case 'type_error':
+          res.writeHead(200, json).end(result(message.id, "TypeError: Cannot read properties of undefined (reading 'id')", true));
+          return;
+        case 'own_path':
+          res.writeHead(200, json).end(result(message.id, `could not open ${SERVER_DIR}/data/seed.sql`, true));
+          return;
+        case 'echo':
+          res.writeHead(200, json).end(result(message.id, `you said: ${message.params.arguments?.text ?? ''}`));
+          return;
+        default:
+          res.writeHead(200, json).end(result(message.id, JSON.stringify({ ok: true, note: 'Error handling is fine; see /docs/errors' })));
+      }
+    });
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`, server });
+    });
+  });
+}
+
+const toolNames = ['boom', 'busy', 'stack', 'leak_token', 'leak_run', 'leak_hook_secret', 'type_error', 'own_path', 'echo', 'fine', 'never_called'];
+const listed: ListedTool[] = toolNames.map((name) => ({ name, inputSchema: { type: 'object' } }));
+
+describe('server hygiene against a misbehaving server', () => {
+  let fake: { url: string; server: Server };
+  let target: FuzzTarget & { fetch: PinnedFetch };
+  let monitor: HygieneMonitor;
+  let findings: HarnessFinding[];
+  let notes: HarnessNote[];
+  let outcomes: Awaited<ReturnType<typeof runCells>>;
+  const calls = new Map<string, CallOutcome>();
+
+  beforeAll(async () => {
+    fake = await misbehavingServer();
+    target = await targetFor(fake.url, { alice: ALICE, bob: BOB }, [new Secret('the database URL', HOOK_SECRET)]);
+    const log = logFor(target);
+    monitor = createHygieneMonitor({ target, serverPaths: [SERVER_DIR] });
+    monitor.attach(log);
+    // No room for a retry: the 503 comes back as it is.
+    const alice = await openPrincipalClient({ target, log, principal: 'alice', label: 'alice', token: ALICE, requestTimeoutMs: 5000, deadline: { remainingMs: () => 100 } });
+    for (const name of toolNames.filter((tool) => tool !== 'never_called' && tool !== 'echo')) calls.set(name, await alice.callTool(name, {}));
+    // The sender's own planted text, echoed back: not the server's leak.
+    calls.set('echo', await alice.callTool('echo', { text: `TypeError: planted\n    at f (/app/x.js:1:1) ${BOB}` }));
+    await alice.close();
+    const built = contextFor(target, listed);
+    outcomes = await runCells(monitor, built.context);
+    findings = built.findings;
+    notes = built.notes;
+  }, 20_000);
+
+  afterAll(async () => {
+    await target.close();
+    await new Promise((resolve) => fake.server.close(resolve));
+  });
+
+  const rulesOf = (tool: string) => findings.filter((finding) => finding.tool === tool).map((finding) => `${finding.ruleId} ${finding.messageId}`);
+
+  it('reports a 500 as a server error, and a 503 with Retry-After only as an overload note', () => {
+    expect(calls.get('boom')?.status).toBe(500);
+    expect(rulesOf('boom')).toEqual(['harness/server-error server-error']);
+    expect(outcomes.get('boom')?.status).toBe('failed');
+    expect(calls.get('busy')?.status).toBe(503);
+    expect(rulesOf('busy')).toEqual([]);
+    expect(outcomes.get('busy')?.status).toBe('held');
+    expect(notes).toEqual([expect.objectContaining({ code: 'overloaded' })]);
+  });
+
+  it('reports a stack frame, an error class name and a path of the server', () => {
+    // One finding per (rule, tool): the gravest sign (the path) leads, the stack frame is named too.
+    expect(rulesOf('stack')).toEqual(['harness/secret-reflected secret-reflected-source-path']);
+    const stack = findings.find((finding) => finding.tool === 'stack');
+    expect(stack?.evidence.summary).toContain('/app/src/tools/orders.js');
+    expect(stack?.evidence.summary).toContain('also a stack frame');
+    expect(rulesOf('type_error')).toEqual(['harness/secret-reflected secret-reflected-error-name']);
+    expect(findings.find((finding) => finding.tool === 'type_error')?.evidence.summary).toContain('TypeError:');
+    expect(rulesOf('own_path')).toEqual(['harness/secret-reflected secret-reflected-server-path']);
+    expect(findings.find((finding) => finding.tool === 'own_path')?.evidence.summary).toContain(`${SERVER_DIR}/data/seed.sql`);
+  });
+
+  it("reports another principal's token, a 16-character run of it and a hook secret, by label and 6 characters at most", () => {
+    const token = findings.find((finding) => finding.tool === 'leak_token');
+    expect(token?.ruleId).toBe('harness/secret-reflected');
+    expect(token?.message).toContain("bob's token");
+    expect(token?.victim).toBe('bob');
+    expect(token?.principal).toBe('alice');
+    expect(token?.data).toMatchObject({ secret: "bob's token", where: 'the answer body' });
+    expect(token?.evidence.summary).toContain('starting "eyJhbG"');
+
+    const run = findings.find((finding) => finding.tool === 'leak_run');
+    expect(run?.message).toContain("a 16-character run of bob's token");
+    expect(run?.evidence.summary).toContain(`starting "${BOB.split('.')[2]?.slice(3, 9) ?? ''}"`);
+
+    const hook = findings.find((finding) => finding.tool === 'leak_hook_secret');
+    expect(hook?.message).toContain('the database URL');
+    expect(hook?.data.where).toBe('the x-debug header');
+  });
+
+  it('does not report what the sender sent, nor a clean answer, nor an uncalled tool', () => {
+    expect(calls.get('echo')?.text).toContain('TypeError: planted');
+    expect(rulesOf('echo')).toEqual([]);
+    expect(outcomes.get('echo')?.status).toBe('held');
+    expect(rulesOf('fine')).toEqual([]);
+    expect(outcomes.get('fine')).toMatchObject({ status: 'held', cases: 1, requests: 0 });
+    expect(outcomes.get('never_called')).toMatchObject({ status: 'not-exercised', reason: 'the tool was never called' });
+    // initialize and friends answered cleanly.
+    expect(outcomes.get(null)?.status).toBe('held');
+    expect(findings.filter((finding) => finding.tool === null)).toEqual([]);
+  });
+
+  it('keeps every token and secret out of findings, with a curl line and a replay path', () => {
+    const text = JSON.stringify(findings);
+    expectNoSecret(text, [ALICE, BOB, HOOK_SECRET]);
+    for (const finding of findings) {
+      expect(finding.reproduce.curl).toMatch(/^curl -sS -X POST /);
+      expect(finding.reproduce.curl).toContain('$MCIFY_TOKEN_ALICE');
+      expect(finding.reproduce.path).toBe(`server-hygiene/${finding.tool ?? '*'}:0`);
+      expect(finding.severity).toBe('error');
+      expect(finding.evidence.exchanges).toHaveLength(1);
+    }
+  });
+});
+
+describe('server hygiene against the orders fixture', () => {
+  let booted: BootedServer;
+  let target: FuzzTarget & { fetch: PinnedFetch };
+
+  beforeAll(async () => {
+    booted = await bootConfig(config, mcifyAudit, { logging: { level: 'error', sink: () => undefined } });
+    target = await targetFor(booted.url, booted.tokens);
+  }, 30_000);
+
+  afterAll(async () => {
+    await target.close();
+    await booted.close();
+  });
+
+  it('finds nothing in the answers of a server done right, refusals and errors included', async () => {
+    const log = logFor(target);
+    const monitor = createHygieneMonitor({ target, serverPaths: [new URL('../../../fixtures/servers/orders', import.meta.url).pathname] });
+    monitor.attach(log);
+    const alice = await openPrincipalClient({ target, log, principal: 'alice', label: 'alice', token: booted.tokens.alice, requestTimeoutMs: 5000 });
+    const carol = await openPrincipalClient({ target, log, principal: 'carol', label: 'carol', token: booted.tokens.carol, requestTimeoutMs: 5000 });
+    const tools = await alice.listTools();
+    await alice.callTool('orders_list', {});
+    await alice.callTool('orders_get', { orderId: 'ord_globex_2001' });
+    await alice.callTool('orders_get', { orderId: { nested: [1, 2] } });
+    await alice.callTool('orders_create', { item: '', totalCents: -1 });
+    await alice.callTool('no_such_tool', {});
+    await carol.callTool('orders_refund', { orderId: 'ord_acme_1003' });
+    await sendRaw(target, log, { principal: 'forged: garbage', label: 'auth garbage', headers: mcpHeaders(target, 'not-a-jwt-at-all-0123456789'), body: rpcBody('initialize', initializeParams(), 0) });
+    await sendRaw(target, log, { principal: 'alice', label: 'malformed body', headers: mcpHeaders(target, booted.tokens.alice), body: '{"jsonrpc":' });
+    await alice.close();
+    await carol.close();
+
+    const { context, findings } = contextFor(target, tools);
+    const outcomes = await runCells(monitor, context);
+    expect(findings).toEqual([]);
+    expect(monitor.state().answers).toBeGreaterThanOrEqual(10);
+    expect(outcomes.get('orders_get')?.status).toBe('held');
+    expect(outcomes.get('orders_refund')?.status).toBe('held');
+    expect(outcomes.get('orders_export')?.status).toBe('not-exercised');
+    expect(outcomes.get(null)?.status).toBe('held');
+  });
+});
