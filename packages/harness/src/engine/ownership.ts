@@ -321,3 +321,36 @@ export function canonicalJson(value: unknown): string {
     return Object.fromEntries(Object.entries(node).sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0)));
   });
 }
+
+/** One ordered (attacker, victim) pair isolation is checked on. */
+export interface IsolationPair {
+  readonly attacker: string;
+  readonly victim: string;
+}
+
+interface PairPrincipal {
+  readonly name: string;
+  readonly tenant: string;
+}
+
+/**
+ * Every ordered pair of principals in different tenants, and with `isolate: 'user'` also every pair
+ * of different principals of one tenant. In principal order, so a seed draws the same pair.
+ */
+export function isolationPairs(target: { readonly principals: readonly PairPrincipal[]; readonly isolate: 'tenant' | 'user' }): IsolationPair[] {
+  const pairs: IsolationPair[] = [];
+  for (const attacker of target.principals) {
+    for (const victim of target.principals) {
+      if (attacker.name === victim.name) continue;
+      if (attacker.tenant !== victim.tenant || target.isolate === 'user') pairs.push({ attacker: attacker.name, victim: victim.name });
+    }
+  }
+  return pairs;
+}
+
+/** The principals on the attacker's side, whose views make a value not the victim's: its tenant, or itself alone when users are isolated. */
+export function attackerSide(target: { readonly principals: readonly PairPrincipal[]; readonly isolate: 'tenant' | 'user' }, attacker: string): string[] {
+  if (target.isolate === 'user') return [attacker];
+  const tenant = target.principals.find((principal) => principal.name === attacker)?.tenant;
+  return target.principals.filter((principal) => principal.tenant === tenant).map((principal) => principal.name);
+}
