@@ -5,6 +5,7 @@
  */
 import type { McifyConfig } from '@mcify-audit/reference-core';
 import type { Deadline, Harvest, PrincipalView, RawRequest, ResolvedFuzzOptions, RunContext } from '../src/engine/property.js';
+import { isSensitiveTool } from '../src/engine/run-context.js';
 import { cellSeed } from '../src/engine/seeds.js';
 import type { CallOutcome, Exchange, FuzzTarget, HarnessFinding, HarnessNote, ListedTool, Principal, PrincipalClient, TrustedIssuer, WriteRecord } from '../src/engine/types.js';
 import type { AuditHook } from '../src/target/audit-hook.js';
@@ -39,8 +40,6 @@ export const defaultOptions: ResolvedFuzzOptions = {
   maxSkewSec: 60,
   concurrency: 4,
 };
-
-const sensitiveVerb = /(refund|cancel|delete|void|export|transfer|connect|create|update|remove)/i;
 
 /** Boots a fixture config and describes it as an in-process fuzz target. */
 export async function bootTarget(config: McifyConfig, hook: AuditHook, options: { readonly issuer?: boolean } = {}): Promise<TestRun> {
@@ -209,7 +208,7 @@ function createContext(target: FuzzTarget, tools: readonly ListedTool[], options
     raw: (request: RawRequest) => send(request.principal, request.label, { method: request.method ?? (request.body === undefined ? 'GET' : 'POST'), url: request.url ?? target.url.href, headers: { ...request.headers }, body: request.body }),
     seedFor: (property, tool) => cellSeed(options.seed, property, tool),
     mayCall: () => true,
-    isSensitive: (tool) => sensitiveVerb.test(tool.name),
+    isSensitive: (tool) => isSensitiveTool(target, tool),
     curl: (exchange) => `curl -X ${exchange.request.method} '${exchange.request.url}'`,
     finding: (finding) => findings.push(finding),
     note: (note) => notes.push(note),

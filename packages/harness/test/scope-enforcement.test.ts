@@ -1,0 +1,113 @@
+/** The scope-enforcement property against the fixtures: orders-vulnerable's ungated refund is found, the correct servers pass. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import ledgerConfig, { mcifyAudit as ledgerHook } from '../../../fixtures/servers/ledger-sessions/mcify.config.js';
+import ordersConfig, { mcifyAudit as ordersHook } from '../../../fixtures/servers/orders/mcify.config.js';
+import vulnerableConfig, { mcifyAudit as vulnerableHook } from '../../../fixtures/servers/orders-vulnerable/mcify.config.js';
+import type { Principal } from '../src/engine/types.js';
+import { createScopeEnforcementProperty, entitledByName, scopeGroup } from '../src/properties/scope-enforcement.js';
+import { bootTarget, runProperty, staticHarvest, type TestRun } from './auth-support.js';
+
+/** What the harvest of the orders fixtures finds: each user's own orders. */
+const ordersIds = staticHarvest({
+  alice: { id: ['ord_acme_1001', 'ord_acme_1002'] },
+  carol: { id: ['ord_acme_1003'] },
+  bob: { id: ['ord_globex_2001', 'ord_globex_2002'] },
+  dave: { id: ['ord_globex_2003'] },
+});
+
+describe('scope-enforcement on orders-vulnerable', () => {
+  let run: TestRun;
+  beforeAll(async () => {
+    run = await bootTarget(vulnerableConfig, vulnerableHook);
+  }, 30_000);
+  afterAll(async () => {
+    await run.close();
+  });
+
+  it('reports scope-not-enforced on orders_refund only: for carol (orders:read) and for a token with no scopes', async () => {
+    const ctx = run.context({ runs: 15 }, ordersIds);
+    const cells = await runProperty(createScopeEnforcementProperty(), ctx);
+    expect(ctx.findings.map((finding) => [finding.ruleId, finding.tool, finding.principal]).sort()).toEqual([
+      ['harness/scope-not-enforced', 'orders_refund', 'alice without scopes'],
+      ['harness/scope-not-enforced', 'orders_refund', 'carol'],
+    ]);
+    const carol = ctx.findings.find((finding) => finding.principal === 'carol');
+    expect(carol?.input).toEqual({ orderId: 'ord_acme_1003' });
+    expect(carol?.reproduce.path).toMatch(/^scope-enforcement\/orders_refund:\d+(:\d+)*$/);
+    expect(cells.find((cell) => cell.tool === 'orders_refund')?.status).toBe('failed');
+    expect(cells.filter((cell) => cell.status === 'held').map((cell) => cell.tool).sort()).toEqual(['orders_cancel', 'orders_export']);
+    expect(cells.find((cell) => cell.tool === 'orders_get')).toEqual({ tool: 'orders_get', status: 'not-applicable', reason: 'not a sensitive tool', cases: 0 });
+    // Every successful write is listed, the ones that broke the rule included.
+    expect(ctx.writes).toEqual(expect.arrayContaining([{ tool: 'orders_refund', principal: 'carol', arguments: { orderId: 'ord_acme_1003' } }]));
+    expect(ctx.writes.some((write) => write.tool === 'orders_cancel' && write.principal === 'alice')).toBe(true);
+  }, 60_000);
+});
+
+describe('scope-enforcement on orders', () => {
+  let run: TestRun;
+  beforeAll(async () => {
+    run = await bootTarget(ordersConfig, ordersHook);
+  }, 30_000);
+  afterAll(async () => {
+    await run.close();
+  });
+
+  it('finds nothing: every sensitive tool answers 403 insufficient_scope to carol and to a token without scopes', async () => {
+    const ctx = run.context({ runs: 15 }, ordersIds);
+    const cells = await runProperty(createScopeEnforcementProperty(), ctx);
+    expect(ctx.findings).toEqual([]);
+    const applicable = cells.filter((cell) => cell.status !== 'not-applicable');
+    expect(applicable.length).toBeGreaterThan(0);
+    expect(applicable.every((cell) => cell.status === 'held')).toBe(true);
+  }, 60_000);
+
+  it('says not-exercised, with the reason, when no input succeeds for the top principal', async () => {
+    const ctx = run.context({ runs: 5 }, staticHarvest({ alice: { id: ['ord_nowhere_1'] }, carol: { id: ['ord_nowhere_2'] } }));
+    const property = createScopeEnforcementProperty();
+    const outcome = await property.run('orders_refund', ctx);
+    expect(outcome.status).toBe('not-exercised');
+    expect(outcome.reason).toMatch(/^no input succeeded for alice/);
+    expect(ctx.findings).toEqual([]);
+  }, 30_000);
+});
+
+describe('scope-enforcement on ledger-sessions (opaque tokens, no issuer)', () => {
+  let run: TestRun;
+  beforeAll(async () => {
+    run = await bootTarget(ledgerConfig, ledgerHook);
+  }, 30_000);
+  afterAll(async () => {
+    await run.close();
+  });
+
+  it('finds nothing: invoices_void needs invoices:void and says so with 403', async () => {
+    const ctx = run.context({ runs: 15 }, staticHarvest({
+      // Invoices are the organisation's: both users of acme see all three.
+      alice: { id: ['inv_acme_1001', 'inv_acme_1002', 'inv_acme_1003'] },
+      carol: { id: ['inv_acme_1001', 'inv_acme_1002', 'inv_acme_1003'] },
+    }));
+    const cells = await runProperty(createScopeEnforcementProperty(), ctx);
+    expect(ctx.findings).toEqual([]);
+    expect(cells.find((cell) => cell.tool === 'invoices_void')?.status).toBe('held');
+  }, 60_000);
+});
+
+describe('scope groups', () => {
+  const principal = (name: string, tenant: string, scopes: string[] | undefined): Principal => ({ name, tenant, scopes, token: undefined, claims: undefined, identity: [] });
+
+  it('compares within the tenant that has principals with fewer scopes, fewest first', () => {
+    const withTokens = [principal('alice', 'acme', ['a', 'b', 'c']), principal('carol', 'acme', ['a']), principal('erin', 'acme', ['a', 'b']), principal('bob', 'globex', ['a'])].map((p) => ({ ...p, token: { label: p.name } as never }));
+    const group = scopeGroup(withTokens, false);
+    expect(group?.top.name).toBe('alice');
+    expect(group?.lesser.map((p) => p.name)).toEqual(['carol', 'erin']);
+    const bobOnly = withTokens.filter((p) => p.name === 'bob');
+    expect(scopeGroup(bobOnly, false)).toBeUndefined();
+    expect(scopeGroup(bobOnly, true)?.top.name).toBe('bob');
+  });
+
+  it('leaves out a principal holding the scope named after the tool', () => {
+    expect(entitledByName('orders_refund', ['orders:read', 'orders:refund'], ['orders:read'])).toBe(false);
+    expect(entitledByName('orders_refund', ['orders:read', 'orders:refund'], ['orders:read', 'orders:refund'])).toBe(true);
+    expect(entitledByName('orders_export', ['orders:read', 'orders:refund'], ['orders:read'])).toBe(false);
+  });
+});
