@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { setMaxListeners } from 'node:events';
 import type { Deadline } from './property.js';
 
 /** A {@link Deadline} the orchestrator owns: it can tell why it ended and must be disposed of. */
@@ -29,6 +30,9 @@ export function createDeadline(timeoutMs: number, parent?: AbortSignal): RunDead
   const start = performance.now();
   const end = start + Math.max(0, timeoutMs);
   const controller = new AbortController();
+  // Every request of the run follows this signal, and each fetch Request made from it listens to it until
+  // that Request is collected: thousands at once is the normal case, not a leak.
+  setMaxListeners(0, controller.signal);
   let endedBy: RunDeadline['endedBy'];
   const finish = (why: 'time budget' | 'interrupted') => {
     if (controller.signal.aborted) return;

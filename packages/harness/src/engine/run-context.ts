@@ -26,7 +26,14 @@ export interface RunTraffic {
    * A new MCP client that sends `token` in the target's credential header (no credential when
    * undefined), reusing `sessionId` when given. `label` names the sender in the exchange records.
    */
-  openClient(options: { readonly label: string; readonly principal: string | null; readonly token: string | undefined; readonly sessionId?: string }): Promise<PrincipalClient>;
+  openClient(options: {
+    readonly label: string;
+    readonly principal: string | null;
+    readonly token: string | undefined;
+    readonly sessionId?: string;
+    /** Not bound to the run's deadline (the listing, which the plan needs whatever the budget). */
+    readonly unbounded?: boolean;
+  }): Promise<PrincipalClient>;
   raw(request: RawRequest): Promise<Exchange>;
   curl(exchange: Exchange): string;
   /** Requests sent so far (every exchange the recorder saw). */
@@ -66,9 +73,8 @@ export function createTraffic(target: FuzzTarget, options: Pick<ResolvedFuzzOpti
         token: request.token,
         ...(request.sessionId === undefined ? {} : { sessionId: request.sessionId }),
         requestTimeoutMs: options.requestTimeoutMs,
-        signal: deadline.signal,
         gate,
-        deadline,
+        ...(request.unbounded === true ? {} : { signal: deadline.signal, deadline }),
       }),
     raw: (request) => sendRaw(target, log, request, { gate, deadline, signal: deadline.signal, timeoutMs: options.requestTimeoutMs }),
     curl: (exchange) => curlFor(exchange, target),
@@ -87,6 +93,8 @@ export interface Collected {
 export interface EngineContext extends RunContext {
   /** Sets the harvest once it is done (properties run only after that). */
   setHarvest(harvest: Harvest): void;
+  /** Sets the listed tools (less `--exclude-tool`) once they are listed. */
+  setTools(tools: readonly ListedTool[]): void;
   collected(): Collected;
   /** Closes every client the context opened, then the traffic layer. */
   close(): Promise<void>;
@@ -130,8 +138,9 @@ export function isSensitiveTool(target: Pick<FuzzTarget, 'source'>, tool: Listed
  * (code, tool, message); writes on (tool, principal, arguments).
  */
 export function createRunContext(parts: RunContextOptions): EngineContext {
-  const { target, options, tools, deadline, traffic } = parts;
+  const { target, options, deadline, traffic } = parts;
   let harvest = parts.harvest;
+  let tools = parts.tools;
   const clients = new Map<string, Promise<PrincipalClient>>();
   const opened: Promise<PrincipalClient>[] = [];
   const findings = new Map<string, HarnessFinding>();
@@ -150,7 +159,12 @@ export function createRunContext(parts: RunContextOptions): EngineContext {
   return {
     target,
     options,
-    tools,
+    get tools() {
+      return tools;
+    },
+    setTools(value) {
+      tools = value;
+    },
     deadline,
     get harvest(): Harvest {
       if (harvest === undefined) throw new Error('the harvest has not run yet: properties run after it');
