@@ -132,6 +132,11 @@ export interface PlanContext {
   readonly tools: readonly ListedTool[];
   mayCall(tool: ListedTool): boolean;
   isSensitive(tool: ListedTool): boolean;
+  /**
+   * Whether the server issued an `Mcp-Session-Id` to the client that listed the tools; undefined when
+   * not known. The sessions property plans its cells *not applicable: stateless* when false.
+   */
+  readonly sessionIssued?: boolean;
 }
 
 export interface Property {
