@@ -444,3 +444,59 @@ describe('sdk-stateful: a stateful server on the official SDK McpServer', () => 
     expect(server.stderr()).toBe('');
   });
 });
+
+describe('the fixed variants (NEUTRAL_SERVER_VARIANT=fixed): the planted flaws removed, the rest unchanged', () => {
+  let billing: NeutralServer;
+  let tracker: NeutralServer;
+
+  beforeAll(async () => {
+    [billing, tracker] = await Promise.all([startNeutralServer('mcify-published', { variant: 'fixed' }), startNeutralServer('sdk-stateful', { variant: 'fixed' })]);
+  }, 300_000);
+
+  afterAll(async () => {
+    await Promise.all([billing.close(), tracker.close()]);
+  });
+
+  it('list what is left: the published runtime’s own bare 401 and tool-error refusal, and nothing on the SDK server', () => {
+    expect(billing.planted.map((flaw) => `${flaw.ruleId} ${String(flaw.tool)}`).sort()).toEqual(['harness/missing-www-authenticate null', 'harness/wrong-status orders_refund']);
+    expect(tracker.planted).toEqual([]);
+  });
+
+  it("mcify-published: orders_get and orders_set_note refuse another organisation's order, and work on the caller's own", async () => {
+    const [alice, bob] = await Promise.all([as(billing, 'alice'), as(billing, 'bob')]);
+    expect(await call(alice, 'orders_get', { orderId: 'ord_globex_2001' })).toEqual({ isError: true, text: 'order not found' });
+    expect(await call(alice, 'orders_set_note', { orderId: 'ord_globex_2001', note: 'changed by acme' })).toEqual({ isError: true, text: 'order not found' });
+    expect((await data<{ orders: Order[] }>(bob, 'orders_list')).orders.find((order) => order.id === 'ord_globex_2001')?.note).toBeNull();
+    expect(await data(alice, 'orders_set_note', { orderId: 'ord_acme_1001', note: 'gift wrap' })).toEqual({ orderId: 'ord_acme_1001', updated: true });
+    expect(await data<Order>(alice, 'orders_get', { orderId: 'ord_acme_1001' })).toMatchObject({ id: 'ord_acme_1001', note: 'gift wrap' });
+    // What the runtime does by itself stays.
+    const anonymous = await post(billing.url, initialize());
+    expect([anonymous.status, anonymous.headers.get('www-authenticate')]).toEqual([401, null]);
+    const refused = await post(billing.url, toolCall('orders_refund', { orderId: 'ord_acme_1003' }), bearer(tokenOf(billing, 'carol')));
+    expect([refused.status, refused.messages[0]?.result?.isError]).toEqual([200, true]);
+  });
+
+  it("sdk-stateful: tasks_get and tasks_rename refuse another organisation's task, and work on the caller's own", async () => {
+    const [nina, chloe] = await Promise.all([as(tracker, 'nina'), as(tracker, 'chloe')]);
+    expect(await call(nina, 'tasks_get', { taskId: 'tsk_cs_4101' })).toEqual({ isError: true, text: 'task not found' });
+    expect(await call(nina, 'tasks_rename', { taskId: 'tsk_cs_4201', title: 'renamed by northwind' })).toEqual({ isError: true, text: 'task not found' });
+    expect((await data<{ tasks: Task[] }>(chloe, 'tasks_list')).tasks.find((task) => task.id === 'tsk_cs_4201')?.title).toBe('Freeze the pay run');
+    expect(await data(nina, 'tasks_rename', { taskId: 'tsk_nw_3101', title: 'Book two trucks' })).toEqual({ taskId: 'tsk_nw_3101', renamed: true });
+    expect(await data<Task>(nina, 'tasks_get', { taskId: 'tsk_nw_3101' })).toMatchObject({ title: 'Book two trucks' });
+  });
+
+  it("sdk-stateful: a session answers only its owner's token: 401 without one, 404 (as unknown) with another's or a forged one", async () => {
+    const nina = await as(tracker, 'nina');
+    const sessionId = nina.transport.sessionId ?? '';
+    const headers = (extra: Record<string, string> = {}) => ({ 'mcp-session-id': sessionId, 'mcp-protocol-version': nina.transport.protocolVersion ?? LATEST_PROTOCOL_VERSION, ...extra });
+    const anonymous = await post(tracker.url, toolCall('tasks_list'), headers());
+    expect([anonymous.status, anonymous.headers.get('www-authenticate')]).toEqual([401, 'Bearer']);
+    expect((await post(tracker.url, toolCall('tasks_list'), headers(bearer('tk_forged')))).status).toBe(401);
+    const other = await post(tracker.url, toolCall('tasks_list'), headers(bearer(tokenOf(tracker, 'chloe'))));
+    expect(other.status).toBe(404);
+    expect(other.messages[0]?.error?.message).toBe('Session not found');
+    const own = await post(tracker.url, toolCall('tasks_list'), headers(bearer(tokenOf(tracker, 'nina'))));
+    expect(own.status).toBe(200);
+    expect((JSON.parse(resultText(own)) as { tasks: Task[] }).tasks.every((task) => task.id.startsWith('tsk_nw_'))).toBe(true);
+  });
+});

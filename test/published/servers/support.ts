@@ -24,6 +24,9 @@ import { publishedProject } from '../support/published-project.js';
 export const neutralServerNames = ['mcify-published', 'sdk-stateful'] as const;
 export type NeutralServerName = (typeof neutralServerNames)[number];
 
+/** `planted`: the servers as planted.json describes them; `fixed`: with the planted flaws removed (planted-fixed.json). */
+export type NeutralServerVariant = 'planted' | 'fixed';
+
 /** The servers' sources in this repository. */
 export const neutralServersSource = fileURLToPath(new URL('./', import.meta.url));
 
@@ -48,6 +51,7 @@ export interface ServerExit {
 
 export interface NeutralServer {
   readonly name: NeutralServerName;
+  readonly variant: NeutralServerVariant;
   /** The server's folder (the copy it runs from); `planted[].file` is relative to it. */
   readonly folder: string;
   /** The MCP endpoint, `http://127.0.0.1:PORT/mcp`. */
@@ -55,6 +59,7 @@ export interface NeutralServer {
   /** principal → bearer token. */
   readonly tokens: Readonly<Record<string, string>>;
   readonly principals: Readonly<Record<string, NeutralPrincipal>>;
+  /** What a harness run must report: planted.json, or for the fixed variant planted-fixed.json (what the framework does by itself). */
   readonly planted: readonly PlantedFlaw[];
   /** What the server wrote on stderr so far. */
   stderr(): string;
@@ -62,9 +67,9 @@ export interface NeutralServer {
   close(): Promise<ServerExit>;
 }
 
-/** A server's planted.json. */
-export function plantedFlaws(name: NeutralServerName): PlantedFlaw[] {
-  return JSON.parse(readFileSync(join(neutralServersSource, name, 'planted.json'), 'utf8')) as PlantedFlaw[];
+/** A server's planted.json, or planted-fixed.json for the fixed variant. */
+export function plantedFlaws(name: NeutralServerName, variant: NeutralServerVariant = 'planted'): PlantedFlaw[] {
+  return JSON.parse(readFileSync(join(neutralServersSource, name, variant === 'fixed' ? 'planted-fixed.json' : 'planted.json'), 'utf8')) as PlantedFlaw[];
 }
 
 let copied: Promise<string> | undefined;
@@ -103,9 +108,10 @@ function parseStartLine(line: string, name: string): Pick<NeutralServer, 'url' |
  * Starts one of the servers (`node start.mjs` in this process's copy) and resolves once it printed its
  * start line. The first call of a run installs the published-framework project (minutes).
  */
-export async function startNeutralServer(name: NeutralServerName, options: { readonly timeoutMs?: number } = {}): Promise<NeutralServer> {
+export async function startNeutralServer(name: NeutralServerName, options: { readonly variant?: NeutralServerVariant; readonly timeoutMs?: number } = {}): Promise<NeutralServer> {
+  const variant = options.variant ?? 'planted';
   const folder = join(await neutralServersFolder(), name);
-  const env = { ...process.env };
+  const env: NodeJS.ProcessEnv = { ...process.env, NEUTRAL_SERVER_VARIANT: variant };
   // Not the repository's loaders or vitest's settings: a plain node, as a user runs it.
   delete env.NODE_OPTIONS;
   const child = spawn(process.execPath, ['start.mjs'], { cwd: folder, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -155,9 +161,10 @@ export async function startNeutralServer(name: NeutralServerName, options: { rea
   let closing: Promise<ServerExit> | undefined;
   return {
     name,
+    variant,
     folder,
     ...started,
-    planted: plantedFlaws(name),
+    planted: plantedFlaws(name, variant),
     stderr: () => stderr,
     close: () => {
       closing ??= (async () => {

@@ -48,8 +48,14 @@ function hasScope(store, auth, scope) {
 
 const present = (row) => order.parse(row);
 
-/** The config, over one store. */
-export function createConfig(store) {
+/**
+ * The config, over one store. `variant: 'fixed'` adds the missing tenant filters to `orders_get` and
+ * `orders_set_note`; what the runtime does by itself (the bare 401, the tool-error refusal) stays.
+ */
+export function createConfig(store, { variant = 'planted' } = {}) {
+  const fixed = variant === 'fixed';
+  /** The order by id: in any organisation (the planted flaw), or in the caller's (fixed). */
+  const findOrder = (orderId, tenant) => store.orders.find((candidate) => candidate.id === orderId && (!fixed || candidate.tenant === tenant));
   const profileGet = defineTool({
     name: 'profile_get',
     description: 'The signed-in user: name, email and organisation.',
@@ -80,9 +86,9 @@ export function createConfig(store) {
     input: z.object({ orderId: z.string().min(1) }),
     output: order,
     handler: (input, ctx) => {
-      sessionOf(store, ctx);
+      const { tenant } = sessionOf(store, ctx);
       // PLANTED harness/cross-tenant-read: looked up by id alone, not by the caller's organisation.
-      const row = store.orders.find((candidate) => candidate.id === input.orderId);
+      const row = findOrder(input.orderId, tenant);
       if (row === undefined) throw new Error('order not found');
       return present(row);
     },
@@ -94,9 +100,9 @@ export function createConfig(store) {
     input: z.object({ orderId: z.string().min(1), note: z.string().max(200) }),
     output: z.object({ orderId: z.string(), updated: z.literal(true) }),
     handler: (input, ctx) => {
-      sessionOf(store, ctx);
+      const { tenant } = sessionOf(store, ctx);
       // PLANTED harness/cross-tenant-write: updated by id alone; the answer shows nothing of the order.
-      const row = store.orders.find((candidate) => candidate.id === input.orderId);
+      const row = findOrder(input.orderId, tenant);
       if (row === undefined) throw new Error('order not found');
       row.note = input.note;
       return { orderId: input.orderId, updated: true };
@@ -162,12 +168,12 @@ function stderrLogger(bindings = {}) {
 }
 
 /**
- * Starts the server on the published runtime's `serveNode`, with a fresh store.
- * Resolves with the MCP endpoint, each user's token, the principals and `close()`.
+ * Starts the server on the published runtime's `serveNode`, with a fresh store (`variant`: see
+ * {@link createConfig}). Resolves with the MCP endpoint, each user's token, the principals and `close()`.
  */
-export async function startServer({ port = 0, hostname = '127.0.0.1' } = {}) {
+export async function startServer({ port = 0, hostname = '127.0.0.1', variant = 'planted' } = {}) {
   const store = createStore();
-  const server = await serveNode(createConfig(store), { port, hostname, logger: stderrLogger({ server: 'acme-billing' }) });
+  const server = await serveNode(createConfig(store, { variant }), { port, hostname, logger: stderrLogger({ server: 'acme-billing' }) });
   const principals = Object.fromEntries(Object.entries(users).map(([name, user]) => [name, { tenant: user.tenant, scopes: [...user.scopes] }]));
   return { url: `${server.url}/mcp`, tokens: { ...store.tokens }, principals, close: () => server.close() };
 }

@@ -39,9 +39,14 @@ const failure = (message) => ({ isError: true, content: [{ type: 'text', text: m
 const presentTask = (task) => ({ id: task.id, projectId: task.projectId, title: task.title, status: task.status, assigneeEmail: task.assigneeEmail });
 const presentProject = (project) => ({ id: project.id, name: project.name, budgetCode: project.budgetCode });
 
-/** The MCP server of one session: its tools act as `user`, the user who opened the session. */
-function sessionServer(store, user) {
+/**
+ * The MCP server of one session: its tools act as `user`, the user who opened the session.
+ * `fixed` adds the missing tenant filters to `tasks_get` and `tasks_rename`.
+ */
+function sessionServer(store, user, fixed) {
   const { tenant } = users[user];
+  /** The task by id: in any organisation (the planted flaw), or in the caller's (fixed). */
+  const findTask = (taskId) => store.tasks.find((candidate) => candidate.id === taskId && (!fixed || candidate.tenant === tenant));
   const server = new McpServer({ name: 'northwind-tracker', version: '1.0.0' });
   const read = { readOnlyHint: true, openWorldHint: false };
   const write = { readOnlyHint: false, destructiveHint: false, openWorldHint: false };
@@ -70,7 +75,7 @@ function sessionServer(store, user) {
 
   server.registerTool('tasks_get', { description: 'Shows one task by its id.', inputSchema: { taskId: z.string().min(1) }, annotations: read }, ({ taskId }) => {
     // PLANTED harness/cross-tenant-read: looked up by id alone, not by the caller's organisation.
-    const task = store.tasks.find((candidate) => candidate.id === taskId);
+    const task = findTask(taskId);
     return task === undefined ? failure('task not found') : answer(presentTask(task));
   });
 
@@ -91,7 +96,7 @@ function sessionServer(store, user) {
     { description: 'Changes the title of a task.', inputSchema: { taskId: z.string().min(1), title: z.string().min(1).max(120) }, annotations: { ...write, idempotentHint: true } },
     ({ taskId, title }) => {
       // PLANTED harness/cross-tenant-write: updated by id alone; the answer shows nothing of the task.
-      const task = store.tasks.find((candidate) => candidate.id === taskId);
+      const task = findTask(taskId);
       if (task === undefined) return failure('task not found');
       task.title = title;
       return answer({ taskId, renamed: true });
@@ -166,15 +171,18 @@ function readBody(req) {
 
 /**
  * Starts the server on node:http with a fresh store. Resolves with the MCP endpoint, each user's
- * token, the principals and `close()`.
+ * token, the principals and `close()`. `variant: 'fixed'` removes the three planted flaws: tenant
+ * filters in `tasks_get` and `tasks_rename`, and every request authenticated, on a session only by the
+ * user who opened it (anyone else gets 404, as for an unknown session).
  */
-export async function startServer({ port = 0, hostname = '127.0.0.1' } = {}) {
+export async function startServer({ port = 0, hostname = '127.0.0.1', variant = 'planted' } = {}) {
+  const fixed = variant === 'fixed';
   const store = createStore();
   /** session id → { transport, server, owner } */
   const sessions = new Map();
 
   async function openSession(req, res, body, owner) {
-    const server = sessionServer(store, owner);
+    const server = sessionServer(store, owner, fixed);
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
@@ -194,11 +202,12 @@ export async function startServer({ port = 0, hostname = '127.0.0.1' } = {}) {
       return;
     }
     const sessionId = req.headers['mcp-session-id'];
-    const session = typeof sessionId === 'string' ? sessions.get(sessionId) : undefined;
+    const known = typeof sessionId === 'string' ? sessions.get(sessionId) : undefined;
+    let session = known;
     let user;
-    if (session !== undefined) {
+    if (known !== undefined && !fixed) {
       // PLANTED session flaw: the session id alone authenticates; the request runs as the session's owner.
-      user = session.owner;
+      user = known.owner;
     } else {
       const auth = authenticate(store, req);
       if (auth.user === undefined) {
@@ -206,6 +215,8 @@ export async function startServer({ port = 0, hostname = '127.0.0.1' } = {}) {
         return;
       }
       user = auth.user;
+      // Fixed: a session is only its owner's; to anyone else it does not exist.
+      if (known !== undefined && known.owner !== user) session = undefined;
     }
     let body;
     if (req.method === 'POST') {

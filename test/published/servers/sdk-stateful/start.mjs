@@ -1,6 +1,7 @@
 /**
  * Starts the server on 127.0.0.1 (port 0 unless PORT is set) and prints one JSON line, the contract of
  * `mcify-audit serve`: `{"url", "tokens", "principals"}`. Stops cleanly on SIGINT or SIGTERM.
+ * NEUTRAL_SERVER_VARIANT=fixed starts it without the planted flaws (planted-fixed.json lists what is left).
  *
  *   node start.mjs
  *
@@ -9,7 +10,12 @@
 import process from 'node:process';
 import { startServer } from './server.mjs';
 
-const server = await startServer({ port: Number(process.env.PORT ?? 0), hostname: '127.0.0.1' });
+const variant = process.env.NEUTRAL_SERVER_VARIANT ?? 'planted';
+if (variant !== 'planted' && variant !== 'fixed') {
+  process.stderr.write(`NEUTRAL_SERVER_VARIANT is planted (the default) or fixed, not ${variant}.\n`);
+  process.exit(2);
+}
+const server = await startServer({ port: Number(process.env.PORT ?? 0), hostname: '127.0.0.1', variant });
 let stopping = false;
 const stop = () => {
   if (stopping) return;
