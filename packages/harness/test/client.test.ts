@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import config, { mcifyAudit } from '../../../fixtures/servers/orders/mcify.config.js';
 import { ConnectError, openPrincipalClient } from '../src/client/mcp-client.js';
 import { curlFor, shellQuote, tokenEnvVar } from '../src/client/curl.js';
-import { ExchangeLog } from '../src/client/exchange-log.js';
+import { ExchangeLog, secretCores, type ExchangeInput, type RawExchange } from '../src/client/exchange-log.js';
 import { mcpHeaders, rpcBody, initializeParams, sendRaw } from '../src/client/raw-request.js';
 import { RateGate, retryAfterMs } from '../src/client/recording-fetch.js';
 import type { Exchange, FuzzTarget, Principal } from '../src/engine/types.js';
@@ -246,6 +246,76 @@ describe('the client against the orders fixture', () => {
   });
 });
 
+describe('the exchange log', () => {
+  const alice = new Secret("alice's token", 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLW9mLWFsaWNlLXRva2Vu');
+  const input = (over: Partial<ExchangeInput> = {}): ExchangeInput => ({
+    principal: 'alice',
+    label: 'tools/call x',
+    request: { method: 'POST', url: 'http://127.0.0.1/mcp', headers: { authorization: `Bearer ${alice.reveal()}` }, body: '{}' },
+    response: { status: 200, headers: {}, body: '' },
+    durationMs: 1.4,
+    ...over,
+  });
+
+  it('records credentials by label wherever they appear, and redacts runs of a token from answers', () => {
+    const log = new ExchangeLog({ secrets: [alice] });
+    const raws: RawExchange[] = [];
+    log.onExchange((_exchange, raw) => raws.push(raw));
+    const exchange = log.record(
+      input({
+        request: { method: 'POST', url: `http://127.0.0.1/mcp?token=${alice.reveal()}`, headers: { Authorization: `Bearer ${alice.reveal()}` }, body: `{"t":"${alice.reveal()}"}` },
+        response: { status: 200, headers: { 'x-echo': alice.reveal() }, body: `half: ${alice.reveal().slice(-20)}` },
+      }),
+    );
+    expect(exchange.seq).toBe(1);
+    expect(exchange.durationMs).toBe(1);
+    expect(exchange.request.headers.authorization).toBe("Bearer alice's token");
+    expect(exchange.request.url).toBe("http://127.0.0.1/mcp?token=alice's token");
+    expect(exchange.request.body).toBe(`{"t":"alice's token"}`);
+    expect(exchange.response).toMatchObject({ headers: { 'x-echo': "alice's token" }, body: "half: <alice's token>" });
+    // Listeners also get the exchange as it was, to look for reflected secrets.
+    expect(raws[0]?.response).toMatchObject({ body: `half: ${alice.reveal().slice(-20)}` });
+    expectNoToken(log.exchanges(), [alice.reveal()]);
+  });
+
+  it('registers a credential nobody registered under the sender, but not a short one', () => {
+    const log = new ExchangeLog({ secrets: [alice] });
+    const forged = log.record(input({ principal: 'forged: alg-none', request: { method: 'POST', url: 'http://127.0.0.1/mcp', headers: { authorization: 'Bearer forged-value-0123456789' }, body: '{"echo":"forged-value-0123456789"}' } }));
+    expect(forged.request.headers.authorization).toBe('Bearer forged: alg-none');
+    expect(forged.request.body).toBe('{"echo":"forged: alg-none"}');
+    expect(log.labelOf('forged-value-0123456789')).toBe('forged: alg-none');
+    const query = log.record(input({ principal: 'bob', request: { method: 'POST', url: 'http://127.0.0.1/mcp?access_token=query-token-abcdefgh', headers: {}, body: '' } }));
+    expect(query.request.url).toBe("http://127.0.0.1/mcp?access_token=bob's credential");
+    const short = log.record(input({ principal: 'forged: x', request: { method: 'POST', url: 'http://127.0.0.1/mcp', headers: { authorization: 'Bearer x' }, body: '{"x":1}' } }));
+    expect(short.request.headers.authorization).toBe('Bearer x');
+    expect(short.request.body).toBe('{"x":1}');
+    log.redact(new Secret('revoked', 'revoked-token-value-1234'));
+    expect(log.redactText('was revoked-token-value-1234')).toBe('was revoked');
+  });
+
+  it('keeps the last exchanges and the first 64 KiB of a body', () => {
+    const log = new ExchangeLog({ limit: 10, bodyLimit: 100 });
+    for (let i = 0; i < 30; i += 1) log.record(input({ response: { status: 200, headers: {}, body: 'x'.repeat(500) } }));
+    expect(log.count).toBe(30);
+    expect(log.exchanges().length).toBeGreaterThanOrEqual(10);
+    expect(log.exchanges().length).toBeLessThanOrEqual(12);
+    expect(log.exchanges().at(-1)?.seq).toBe(30);
+    expect(log.get(30)?.seq).toBe(30);
+    expect(log.get(1)).toBeUndefined();
+    expect(log.since(28).map((exchange) => exchange.seq)).toEqual([29, 30]);
+    const last = log.get(30)?.response;
+    expect(last !== undefined && 'body' in last ? last.body.length : 0).toBe(100);
+    expect(new ExchangeLog().record(input({ response: { status: 200, headers: {}, body: 'y'.repeat(70_000) } })).response).toMatchObject({ body: 'y'.repeat(64 * 1024) });
+  });
+
+  it('takes the cores of JWTs, PEM keys and JWKs for runs, not their public parts', () => {
+    expect(secretCores(alice.reveal())).toEqual(['eyJzdWIiOiJhbGljZSJ9', 'c2lnbmF0dXJlLW9mLWFsaWNlLXRva2Vu']);
+    expect(secretCores('-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49\n-----END PRIVATE KEY-----\n')).toEqual(['MIGHAgEAMBMGByqGSM49AgEGCCqGSM49']);
+    expect(secretCores(JSON.stringify({ kty: 'EC', crv: 'P-256', x: 'public-x-coordinate-value', d: 'private-d-value-0123456789' }))).toEqual(['private-d-value-0123456789']);
+    expect(secretCores('short')).toEqual([]);
+  });
+});
+
 describe('curl quoting and variable names', () => {
   it('quotes single quotes and names variables from principal names', () => {
     expect(shellQuote("it's")).toBe(`'it'\\''s'`);
@@ -274,15 +344,27 @@ describe('curl quoting and variable names', () => {
   });
 });
 
-/** A loopback JSON-RPC server that answers `tools/list` in pages and rate-limits on demand. */
-function fakeMcp(handle: (message: Record<string, unknown>, req: IncomingMessage, res: ServerResponse) => boolean): Promise<{ url: string; server: Server; requests: string[] }> {
+interface Fake {
+  url: string;
+  server: Server;
+  /** Methods of the POSTed messages, in order. */
+  requests: string[];
+  /** Raw header lists of every request. */
+  headers: string[][];
+}
+
+/** A loopback JSON-RPC server: `handle` answers what it wants (returns true), the rest gets empty results; GET is 405 unless `get` answers. */
+function fakeMcp(handle: (message: Record<string, unknown>, req: IncomingMessage, res: ServerResponse) => boolean, get?: (req: IncomingMessage, res: ServerResponse) => void): Promise<Fake> {
   const requests: string[] = [];
+  const headers: string[][] = [];
   const server = createServer((req, res) => {
+    headers.push(req.rawHeaders);
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString()));
     req.on('end', () => {
       if (req.method !== 'POST') {
-        res.writeHead(405).end();
+        if (get !== undefined && req.method === 'GET') get(req, res);
+        else res.writeHead(405).end();
         return;
       }
       const message = JSON.parse(body) as Record<string, unknown>;
@@ -298,7 +380,7 @@ function fakeMcp(handle: (message: Record<string, unknown>, req: IncomingMessage
   });
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {
-      resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`, server, requests });
+      resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`, server, requests, headers });
     });
   });
 }
@@ -312,7 +394,163 @@ function answer(res: ServerResponse, id: unknown, result: unknown, sse = false):
 describe('the client against a loopback fake', () => {
   const servers: Server[] = [];
   afterAll(async () => {
+    for (const server of servers) server.closeAllConnections();
     await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  });
+
+  const ALICE_FAKE = 'alice-token-aaaaaaaaaaaaaaaaaaaa';
+
+  it('reuses a session without initialize, and sends its id on every request', async () => {
+    const fake = await fakeMcp((message, _req, res) => {
+      if (message.method === 'initialize') {
+        res.writeHead(200, { 'content-type': 'application/json', 'mcp-session-id': 'sess-0001' });
+        res.end(JSON.stringify({ jsonrpc: '2.0', id: message.id, result: { protocolVersion: '2025-06-18', capabilities: { tools: {} }, serverInfo: { name: 'fake', version: '1' } } }));
+        return true;
+      }
+      return false;
+    });
+    servers.push(fake.server);
+    const target = await targetFor(fake.url, { alice: ALICE_FAKE, bob: 'bob-token-bbbbbbbbbbbbbbbbbbbbbb' });
+    const log = logFor(target);
+    const alice = await openPrincipalClient({ target, log, principal: 'alice', label: 'alice', token: ALICE_FAKE, requestTimeoutMs: 5000 });
+    expect(alice.sessionId).toBe('sess-0001');
+    expect(alice.protocolVersion).toBe('2025-06-18');
+    await alice.callTool('x', {});
+    await alice.close();
+    const initializes = fake.requests.filter((method) => method === 'initialize').length;
+
+    // Bob on alice's session: no initialize, the session header on the call.
+    const bob = await openPrincipalClient({ target, log, principal: 'bob', label: "bob with alice's session", token: 'bob-token-bbbbbbbbbbbbbbbbbbbbbb', sessionId: 'sess-0001', requestTimeoutMs: 5000 });
+    expect(bob.principal).toBe("bob with alice's session");
+    const outcome = await bob.callTool('x', { a: 1 });
+    await bob.close();
+    expect(fake.requests.filter((method) => method === 'initialize')).toHaveLength(initializes);
+    expect(outcome.kind).toBe('result');
+    expect(outcome.exchange?.request.headers['mcp-session-id']).toBe('sess-0001');
+    expect(outcome.exchange?.request.headers.authorization).toBe("Bearer bob's token");
+    expect(curlFor(outcome.exchange as Exchange, target)).toContain(`-H 'mcp-session-id: sess-0001'`);
+    await target.close();
+  });
+
+  it('answers a timeout and a reset connection as transport errors, without waiting for their records', async () => {
+    const fake = await fakeMcp((message, req, res) => {
+      const name = (message.params as { name?: string } | undefined)?.name;
+      if (name === 'hang') return true;
+      if (name === 'reset') {
+        req.socket.destroy();
+        return true;
+      }
+      if (name === 'garbage') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"jsonrpc": nope');
+        return true;
+      }
+      return false;
+    });
+    servers.push(fake.server);
+    const target = await targetFor(fake.url, { alice: ALICE_FAKE });
+    const log = logFor(target);
+    const alice = await openPrincipalClient({ target, log, principal: 'alice', label: 'alice', token: ALICE_FAKE, requestTimeoutMs: 300 });
+    const started = Date.now();
+    const hung = await alice.callTool('hang', {});
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(hung).toMatchObject({ kind: 'transport-error', exchange: undefined });
+    expect(hung.text).toMatch(/timed out/i);
+    const reset = await alice.callTool('reset', {});
+    expect(reset.kind).toBe('transport-error');
+    expect(reset.exchange !== undefined && 'error' in reset.exchange.response).toBe(true);
+    const garbage = await alice.callTool('garbage', {});
+    expect(garbage.kind).toBe('transport-error');
+    expect(garbage.status).toBe(200);
+    await alice.close();
+    await target.close();
+  });
+
+  it('surfaces a refused connection as a transport ConnectError', async () => {
+    const fake = await fakeMcp((message, req) => {
+      if (message.method === 'initialize') {
+        req.socket.destroy();
+        return true;
+      }
+      return false;
+    });
+    servers.push(fake.server);
+    const target = await targetFor(fake.url, { alice: ALICE_FAKE });
+    const log = logFor(target);
+    const error = await openPrincipalClient({ target, log, principal: 'alice', label: 'alice', token: ALICE_FAKE, requestTimeoutMs: 2000 }).catch((reason: unknown) => reason);
+    expect(error).toBeInstanceOf(ConnectError);
+    expect((error as ConnectError).kind).toBe('transport');
+    expect((error as ConnectError).status).toBeUndefined();
+    await target.close();
+  });
+
+  it('sends repeated header names as separate lines', async () => {
+    const fake = await fakeMcp(() => false);
+    servers.push(fake.server);
+    const target = await targetFor(fake.url, { alice: ALICE_FAKE });
+    const log = logFor(target);
+    await sendRaw(
+      target,
+      log,
+      { principal: 'forged: two-headers', label: 'two authorization lines', headers: {}, body: rpcBody('tools/list', {}, 1) },
+      { headerList: [['content-type', 'application/json'], ['authorization', `Bearer ${ALICE_FAKE}`], ['Authorization', 'Bearer second-credential-0123456789']] },
+    );
+    const lines = fake.headers.at(-1) ?? [];
+    const values = lines.filter((_value, index) => index % 2 === 1 && (lines[index - 1] ?? '').toLowerCase() === 'authorization');
+    expect(values).toEqual([`Bearer ${ALICE_FAKE}`, 'Bearer second-credential-0123456789']);
+    // Through fetch, the same list would be one joined line: that is why such requests bypass it.
+    await sendRaw(target, log, { principal: 'alice', label: 'one line', headers: { authorization: `Bearer ${ALICE_FAKE}` }, body: rpcBody('tools/list', {}, 2) }, { headerList: [['authorization', `Bearer ${ALICE_FAKE}`]] });
+    const single = fake.headers.at(-1) ?? [];
+    expect(single.filter((name) => name.toLowerCase() === 'authorization')).toHaveLength(1);
+    expect(log.exchanges().map((exchange) => exchange.request.headers.authorization)).toEqual(["Bearer alice's token, Bearer forged: two-headers", "Bearer alice's token"]);
+    await target.close();
+  });
+
+  it('does not block on a long-lived GET event stream, and records it when it ends', async () => {
+    let stream: ServerResponse | undefined;
+    const fake = await fakeMcp(
+      () => false,
+      (_req, res) => {
+        stream = res;
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.write(`event: message\ndata: ${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/message', params: { level: 'info', data: 'hello' } })}\n\n`);
+      },
+    );
+    servers.push(fake.server);
+    const target = await targetFor(fake.url, { alice: ALICE_FAKE });
+    const log = logFor(target);
+    const alice = await openPrincipalClient({ target, log, principal: 'alice', label: 'alice', token: ALICE_FAKE, requestTimeoutMs: 5000 });
+    const outcome = await alice.callTool('x', {});
+    expect(outcome.kind).toBe('result');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(stream).toBeDefined();
+    expect(log.exchanges().some((exchange) => exchange.label === 'sse stream')).toBe(false);
+    await alice.close();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const recorded = log.exchanges().find((exchange) => exchange.label === 'sse stream');
+    expect(recorded !== undefined && 'body' in recorded.response ? recorded.response.body : '').toContain('hello');
+    await target.close();
+  });
+
+  it('sends any JSON-RPC request with rpc()', async () => {
+    const fake = await fakeMcp((message, _req, res) => {
+      if (message.method === 'ping') {
+        answer(res, message.id, { pong: true });
+        return true;
+      }
+      if (message.method === 'resources/list') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', id: message.id, error: { code: -32601, message: 'Method not found' } }));
+        return true;
+      }
+      return false;
+    });
+    servers.push(fake.server);
+    const target = await targetFor(fake.url, { alice: ALICE_FAKE });
+    const log = logFor(target);
+    const alice = await openPrincipalClient({ target, log, principal: 'alice', label: 'alice', token: ALICE_FAKE, requestTimeoutMs: 5000 });
+    expect(await alice.rpc('ping')).toMatchObject({ kind: 'result', data: { pong: true }, status: 200 });
+    expect(await alice.rpc('resources/list', {})).toMatchObject({ kind: 'rpc-error', code: -32601 });
+    await alice.close();
+    await target.close();
   });
 
   it('follows nextCursor pagination, over JSON and SSE answers', async () => {

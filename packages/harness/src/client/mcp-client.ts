@@ -16,6 +16,8 @@ import { recordingFetch, type PauseDeadline, type RateGate } from './recording-f
 
 /** Pages of `tools/list` followed at most. */
 export const MAX_TOOL_PAGES = 50;
+/** The SDK's own code for a request that got no answer in time. */
+const REQUEST_TIMEOUT: number = ErrorCode.RequestTimeout;
 /** How long to wait for a streamed answer's record after the SDK has the message, in ms. */
 const RECORD_WAIT_MS = 2000;
 
@@ -140,10 +142,11 @@ export async function openPrincipalClient(options: OpenPrincipalClientOptions): 
     return send(message, sendOptions);
   };
 
-  const exchangeOf = async (id: string | number | undefined): Promise<Exchange | undefined> => {
+  /** The recorded exchange of request `id`; a streamed answer's record may land just after the SDK has the message. */
+  const exchangeOf = async (id: string | number | undefined, wait = true): Promise<Exchange | undefined> => {
     if (id === undefined) return undefined;
     const found = recorded.get(id);
-    if (found !== undefined) {
+    if (found !== undefined || !wait) {
       recorded.delete(id);
       return found;
     }
@@ -200,7 +203,8 @@ export async function openPrincipalClient(options: OpenPrincipalClientOptions): 
     try {
       result = await pending;
     } catch (error) {
-      const exchange = await exchangeOf(id);
+      // After a timeout the request is still out: its record (an error) comes later, if at all.
+      const exchange = await exchangeOf(id, !(error instanceof McpError && error.code === REQUEST_TIMEOUT));
       return failedOutcome(error, exchange, log);
     }
     const exchange = await exchangeOf(id);
