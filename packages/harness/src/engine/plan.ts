@@ -64,11 +64,13 @@ export function buildPlan(input: {
   readonly properties: readonly Property[];
   readonly mayCall: (tool: ListedTool) => boolean;
   readonly isSensitive: (tool: ListedTool) => boolean;
+  /** Whether the server issued an `Mcp-Session-Id` when the tools were listed (undefined: not known). */
+  readonly sessionIssued?: boolean;
 }): FuzzPlan {
   const { target, options, listed, properties } = input;
   const excluded = new Set(options.excludeTools);
   const tools = listed.filter((tool) => !excluded.has(tool.name));
-  const context: PlanContext = { target, options, tools, mayCall: input.mayCall, isSensitive: input.isSensitive };
+  const context: PlanContext = { target, options, tools, mayCall: input.mayCall, isSensitive: input.isSensitive, ...(input.sessionIssued === undefined ? {} : { sessionIssued: input.sessionIssued }) };
   const cells: PlanCell[] = [];
   const writeProperties = new Set(properties.filter((property) => property.writes).map((property) => property.id));
   for (const property of properties) {

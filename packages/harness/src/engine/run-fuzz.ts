@@ -164,8 +164,8 @@ export async function planFuzz(target: FuzzTarget, options: FuzzOptions | FuzzRu
   const engine = control.engine ?? fuzzEngine();
   const monitor = engine.monitor?.(target, traffic.log);
   try {
-    const listed = await listTools(traffic, target);
-    return makePlan(target, resolved, listed, [...engine.properties, ...(monitor === undefined ? [] : [monitor.property])]);
+    const { tools: listed, sessionIssued } = await listTools(traffic, target);
+    return makePlan(target, resolved, listed, sessionIssued, [...engine.properties, ...(monitor === undefined ? [] : [monitor.property])]);
   } finally {
     deadline.dispose();
     monitor?.detach?.();
@@ -201,12 +201,12 @@ export async function runFuzz(target: FuzzTarget, options: FuzzOptions | FuzzRun
   const monitor = engine.monitor?.(target, traffic.log);
   try {
     emit({ kind: 'phase', phase: 'listing' });
-    const listed = await listTools(traffic, target);
+    const { tools: listed, sessionIssued } = await listTools(traffic, target);
     const excluded = new Set(resolved.excludeTools);
     const tools = listed.filter((tool) => !excluded.has(tool.name));
     context.setTools(tools);
     const properties = [...engine.properties, ...(monitor === undefined ? [] : [monitor.property])];
-    const plan = makePlan(target, resolved, listed, properties);
+    const plan = makePlan(target, resolved, listed, sessionIssued, properties);
     if (resolved.replay !== undefined && plan.cells.length === 0) {
       const { property, tool } = resolved.replay;
       throw new ReplayPathError(`--path names the cell ${property}/${tool ?? '*'}, which this run does not have: ${tool !== null && !tools.some((listedTool) => listedTool.name === tool) ? `the server lists no tool ${tool}` : `${property} has no such cell`}.`);
@@ -287,10 +287,11 @@ export async function runFuzz(target: FuzzTarget, options: FuzzOptions | FuzzRun
   }
 }
 
-function makePlan(target: FuzzTarget, options: FuzzRunOptions, listed: readonly ListedTool[], properties: readonly Property[]): FuzzPlan {
+function makePlan(target: FuzzTarget, options: FuzzRunOptions, listed: readonly ListedTool[], sessionIssued: boolean, properties: readonly Property[]): FuzzPlan {
   return buildPlan({
     target,
     options,
+    sessionIssued,
     seedSource: options.seedSource,
     listed,
     properties,
@@ -303,12 +304,13 @@ function makePlan(target: FuzzTarget, options: FuzzRunOptions, listed: readonly 
  * The tools as the first principal sees them (anonymously for a server without principals), through a
  * connection of its own that the budget does not cut: the plan needs the tools whatever the budget.
  */
-async function listTools(traffic: RunTraffic, target: FuzzTarget): Promise<ListedTool[]> {
+async function listTools(traffic: RunTraffic, target: FuzzTarget): Promise<{ tools: ListedTool[]; sessionIssued: boolean }> {
   const first = target.principals[0];
   let client: PrincipalClient | undefined;
   try {
     client = await traffic.openClient({ label: first?.name ?? 'anonymous', principal: first?.name ?? null, token: first?.token?.reveal(), unbounded: true });
-    return await client.listTools();
+    const tools = await client.listTools();
+    return { tools, sessionIssued: client.sessionId !== undefined };
   } catch (error) {
     const who = first === undefined ? 'without credentials' : `as ${first.name}`;
     throw new FuzzRunError(`Could not list the tools of ${endpointText(target.url)} ${who}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
