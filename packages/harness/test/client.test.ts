@@ -428,7 +428,9 @@ describe('the client against a loopback fake', () => {
     expect(outcome.kind).toBe('result');
     expect(outcome.exchange?.request.headers['mcp-session-id']).toBe('sess-0001');
     expect(outcome.exchange?.request.headers.authorization).toBe("Bearer bob's token");
-    expect(curlFor(outcome.exchange as Exchange, target)).toContain(`-H 'mcp-session-id: sess-0001'`);
+    const exchange = outcome.exchange;
+    expect(exchange).toBeDefined();
+    if (exchange !== undefined) expect(curlFor(exchange, target)).toContain(`-H 'mcp-session-id: sess-0001'`);
     await target.close();
   });
 
