@@ -2,9 +2,9 @@ import { ruleDocsUrl } from '@mcify-audit/analyzer';
 import { codeFrame, sourceLines } from './code-frame.js';
 import { findingsByRule, flowPath, noteLocation, positionOf } from './finding-view.js';
 import { codeList, lineBreak, type Rich } from './html/markup.js';
-import { renderPage, type HtmlFinding, type HtmlRow, type HtmlVerdict } from './html/page.js';
+import { renderPage, type HtmlFinding, type HtmlFindingGroup, type HtmlRow, type HtmlVerdict } from './html/page.js';
 import { dataAccessSummary, inventoryColumns, noToolsMessage, notesAfterInventory, overviewCounts, summarizeTools, type ToolSummary } from './inventory-summary.js';
-import type { Formatter, Report, ReportFinding } from './report.js';
+import type { FormatContext, Formatter, Report, ReportFinding } from './report.js';
 import { plural, verdictLevel, verdictMark, verdictOf, type Verdict } from './verdict.js';
 
 /**
@@ -21,9 +21,34 @@ import { plural, verdictLevel, verdictMark, verdictOf, type Verdict } from './ve
 export const formatHtml: Formatter = (report, context) => {
   const verdict = verdictOf(report);
   const tools = summarizeTools(report);
+  const { groups, ids } = htmlFindingGroups(report, context);
+  return renderPage({
+    title: `mcify-audit: ${verdict.problems}`,
+    verdict: htmlVerdict(report, verdict, tools),
+    groups,
+    table: {
+      heading: 'Tools',
+      rowNoun: 'tool',
+      columns: inventoryColumns.map((label) => ({ label, numeric: label === 'findings' })),
+      rows: tools.map((summary) => toolRow(summary, ids)),
+      empty: noToolsMessage,
+    },
+    notes: notesAfterInventory(report).map((note) => {
+      const location = noteLocation(note);
+      return { ...(location === undefined ? {} : { location }), message: note.message };
+    }),
+  });
+};
+
+/**
+ * The static findings as the page's groups (by rule, each finding with its code frame and flow), and
+ * each finding's element id (`finding-N`, in report order) for links to it. `first` numbers the ids
+ * from there, so another part of a page (a joined report's fuzz findings) can follow them.
+ */
+export function htmlFindingGroups(report: Pick<Report, 'findings'>, context: FormatContext, first = 1): { groups: HtmlFindingGroup[]; ids: Map<ReportFinding, string> } {
   const linesOf = sourceLines(context);
   // Ids in report order, so a tool row can link to its first finding.
-  const ids = new Map(report.findings.map((finding, index) => [finding, `finding-${index + 1}`]));
+  const ids = new Map(report.findings.map((finding, index) => [finding, `finding-${String(index + first)}`]));
   const findingOf = (finding: ReportFinding): HtmlFinding => {
     const lines = linesOf(finding.file);
     const frame = lines === undefined ? undefined : codeFrame(lines, finding);
@@ -39,29 +64,15 @@ export const formatHtml: Formatter = (report, context) => {
       data: { rule: finding.ruleId, 'message-id': finding.messageId, file: finding.file, line: String(finding.line), column: String(finding.column), tool: finding.tool ?? '', ...(finding.field === undefined ? {} : { field: finding.field }) },
     };
   };
-  return renderPage({
-    title: `mcify-audit: ${verdict.problems}`,
-    verdict: htmlVerdict(report, verdict, tools),
-    groups: findingsByRule(report.findings).map((group) => ({
-      title: group.rule.id,
-      href: ruleDocsUrl(group.rule.id),
-      counts: group.counts,
-      description: group.rule.description,
-      findings: group.findings.map(findingOf),
-    })),
-    table: {
-      heading: 'Tools',
-      rowNoun: 'tool',
-      columns: inventoryColumns.map((label) => ({ label, numeric: label === 'findings' })),
-      rows: tools.map((summary) => toolRow(summary, ids)),
-      empty: noToolsMessage,
-    },
-    notes: notesAfterInventory(report).map((note) => {
-      const location = noteLocation(note);
-      return { ...(location === undefined ? {} : { location }), message: note.message };
-    }),
-  });
-};
+  const groups = findingsByRule(report.findings).map((group) => ({
+    title: group.rule.id,
+    href: ruleDocsUrl(group.rule.id),
+    counts: group.counts,
+    description: group.rule.description,
+    findings: group.findings.map(findingOf),
+  }));
+  return { groups, ids };
+}
 
 /**
  * The shared verdict (`verdictOf`) as the page's opening: its mark and problems as the headline, and

@@ -40,7 +40,7 @@ export function commentSize(text: string): number {
  * mentions in the rendered text, where `&#64;` is an `@` again. Text that starts a line goes through
  * `mdLine` instead.
  */
-function md(text: string): string {
+export function md(text: string): string {
   return splitLines(text)
     .map((line) =>
       printable(line)
@@ -54,7 +54,7 @@ function md(text: string): string {
 }
 
 /** Like `md`, for text at the start of a line: a leading `#`, `-`, `+`, `=` or `1.` cannot start a heading or a list. */
-function mdLine(text: string): string {
+export function mdLine(text: string): string {
   return md(text).replace(/^(\s*)(?:([#+=-])|(\d+)([.)]))/, (_match, space: string, marker: string | undefined, digits: string | undefined, dot: string | undefined) =>
     marker === undefined ? `${space}${digits ?? ''}\\${dot ?? ''}` : `${space}\\${marker}`,
   );
@@ -65,7 +65,7 @@ function mdLine(text: string): string {
  * span nothing can be escaped (a backtick in the text would end it), while inside `<code>` the escapes
  * of `md` still apply.
  */
-function code(text: string): string {
+export function code(text: string): string {
   return `<code>${md(text)}</code>`;
 }
 
@@ -78,7 +78,7 @@ function tableHead(header: readonly string[]): string {
   return `${row(header)}\n${row(header.map(() => '---'))}`;
 }
 
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   return [tableHead(header), ...rows.map(row)].join('\n');
 }
 

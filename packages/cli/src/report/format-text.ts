@@ -15,15 +15,15 @@ const styles = {
   yellow: [33, 39],
 } as const;
 
-type Style = keyof typeof styles;
-type Paint = (style: Style, text: string) => string;
+export type Style = keyof typeof styles;
+export type Paint = (style: Style, text: string) => string;
 
 /**
  * Plain ANSI codes rather than `util.styleText`: from Node 22 `styleText` consults `process.stdout` and
  * drops colour on its own, while here the caller (`context.color`) decides, for whatever stream or file
  * the text goes to.
  */
-function painter(color: boolean): Paint {
+export function painter(color: boolean): Paint {
   if (!color) return (_style, text) => text;
   return (style, text) => `\u001b[${styles[style][0]}m${text}\u001b[${styles[style][1]}m`;
 }
