@@ -119,8 +119,9 @@ export async function blackBoxTarget(options: BlackBoxOptions): Promise<FuzzTarg
       return { name: spec.name, tenant: spec.tenant, scopes: spec.scopes ?? jwtScopesOf(claims), token: spec.token, claims, identity: identityOf(claims, spec.tenant) };
     });
     const tokenKind = principals.every((principal) => principal.claims !== undefined) ? 'jwt' : 'opaque';
-    const probe = await probeChallengeScheme(fetch, resolved.url);
+    // The source first: the analysis takes seconds, longer than a server keeps the probe's connection open.
     const source = options.source === undefined ? undefined : await sourceMapOf(options.source);
+    const probe = await probeChallengeScheme(fetch, resolved.url);
     let closed = false;
     return {
       mode: 'black-box',
