@@ -6,7 +6,7 @@ import { curlFor } from '../src/client/curl.js';
 import { ExchangeLog } from '../src/client/exchange-log.js';
 import { openPrincipalClient } from '../src/client/mcp-client.js';
 import { initializeParams, mcpHeaders, rpcBody, sendRaw } from '../src/client/raw-request.js';
-import type { RunContext } from '../src/engine/property.js';
+import type { PlannedCell, RunContext } from '../src/engine/property.js';
 import type { CallOutcome, FuzzTarget, HarnessFinding, HarnessNote, ListedTool, Principal } from '../src/engine/types.js';
 import { createHygieneMonitor, serverHygieneProperty, type HygieneMonitor } from '../src/properties/server-hygiene.js';
 import { bootConfig, type BootedServer } from '../src/target/boot-config.js';
@@ -68,6 +68,7 @@ function contextFor(target: FuzzTarget, tools: readonly ListedTool[]): { context
   const context = {
     target,
     tools,
+    mayCall: (tool) => tool.name !== 'not_allowed',
     curl: (exchange) => curlFor(exchange, target),
     seedFor: () => 7,
     finding: (finding) => findings.push(finding),
@@ -76,12 +77,15 @@ function contextFor(target: FuzzTarget, tools: readonly ListedTool[]): { context
   return { context, findings, notes };
 }
 
+let planned: PlannedCell[] = [];
+
 /** Runs every planned cell of the property; returns each cell's outcome by tool. */
 async function runCells(monitor: HygieneMonitor, context: RunContext): Promise<Map<string | null, Awaited<ReturnType<ReturnType<typeof serverHygieneProperty>['run']>>>> {
   const property = serverHygieneProperty(monitor);
   const outcomes = new Map<string | null, Awaited<ReturnType<typeof property.run>>>();
-  const cells = property.plan({ target: context.target, options: undefined as never, tools: context.tools, mayCall: () => true, isSensitive: () => false });
-  for (const cell of cells) outcomes.set(cell.tool, await property.run(cell.tool, context));
+  const cells = property.plan({ target: context.target, options: undefined as never, tools: context.tools, mayCall: (tool) => context.mayCall(tool), isSensitive: () => false });
+  for (const cell of cells) if (cell.applicable) outcomes.set(cell.tool, await property.run(cell.tool, context));
+  planned = cells;
   return outcomes;
 }
 
@@ -120,6 +124,7 @@ function misbehavingServer(): Promise<{ url: string; server: Server }> {
       }
       switch (message.params?.name) {
         case 'boom':
+        case 'not_allowed':
           res.writeHead(500, json).end(JSON.stringify({ jsonrpc: '2.0', id: message.id, error: { code: -32603, message: 'Internal error' } }));
           return;
         case 'busy':
@@ -158,7 +163,7 @@ function misbehavingServer(): Promise<{ url: string; server: Server }> {
   });
 }
 
-const toolNames = ['boom', 'busy', 'stack', 'leak_token', 'leak_run', 'leak_hook_secret', 'type_error', 'own_path', 'echo', 'fine', 'never_called'];
+const toolNames = ['boom', 'busy', 'stack', 'leak_token', 'leak_run', 'leak_hook_secret', 'type_error', 'own_path', 'echo', 'fine', 'never_called', 'not_allowed'];
 const listed: ListedTool[] = toolNames.map((name) => ({ name, inputSchema: { type: 'object' } }));
 
 describe('server hygiene against a misbehaving server', () => {
@@ -178,7 +183,9 @@ describe('server hygiene against a misbehaving server', () => {
     monitor.attach(log);
     // No room for a retry: the 503 comes back as it is.
     const alice = await openPrincipalClient({ target, log, principal: 'alice', label: 'alice', token: ALICE, requestTimeoutMs: 5000, deadline: { remainingMs: () => 100 } });
-    for (const name of toolNames.filter((tool) => tool !== 'never_called' && tool !== 'echo')) calls.set(name, await alice.callTool(name, {}));
+    for (const name of toolNames.filter((tool) => tool !== 'never_called' && tool !== 'echo' && tool !== 'not_allowed')) calls.set(name, await alice.callTool(name, {}));
+    // A tool the run may not call, reached by raw traffic that answered 500: reported by the target-wide cell.
+    await sendRaw(target, log, { principal: 'forged: none', label: 'auth none not_allowed', headers: mcpHeaders(target, undefined), body: rpcBody('tools/call', { name: 'not_allowed', arguments: {} }, 99) });
     // The sender's own planted text, echoed back: not the server's leak.
     calls.set('echo', await alice.callTool('echo', { text: `TypeError: planted\n    at f (/app/x.js:1:1) ${BOB}` }));
     await alice.close();
@@ -243,8 +250,14 @@ describe('server hygiene against a misbehaving server', () => {
     expect(outcomes.get('fine')).toMatchObject({ status: 'held', cases: 1, requests: 0 });
     expect(outcomes.get('never_called')).toMatchObject({ status: 'not-exercised', reason: 'the tool was never called' });
     // initialize and friends answered cleanly.
-    expect(outcomes.get(null)?.status).toBe('held');
     expect(findings.filter((finding) => finding.tool === null)).toEqual([]);
+  });
+
+  it('plans tools the run may not call not applicable, and reports their findings in the target-wide cell', () => {
+    expect(planned.find((cell) => cell.tool === 'not_allowed')).toEqual({ tool: 'not_allowed', applicable: false, reason: 'writes not allowed: the tool is not called' });
+    expect(rulesOf('not_allowed')).toEqual(['harness/server-error server-error']);
+    expect(findings.find((finding) => finding.tool === 'not_allowed')?.principal).toBe('forged: none');
+    expect(outcomes.get(null)?.status).toBe('failed');
   });
 
   it('keeps every token and secret out of findings, with a curl line and a replay path', () => {
@@ -252,7 +265,8 @@ describe('server hygiene against a misbehaving server', () => {
     expectNoSecret(text, [ALICE, BOB, HOOK_SECRET]);
     for (const finding of findings) {
       expect(finding.reproduce.curl).toMatch(/^curl -sS -X POST /);
-      expect(finding.reproduce.curl).toContain('$MCIFY_TOKEN_ALICE');
+      if (finding.principal === 'alice') expect(finding.reproduce.curl).toContain('-H "Authorization: Bearer $MCIFY_TOKEN_ALICE"');
+      else expect(finding.reproduce.curl).not.toContain('Authorization');
       expect(finding.reproduce.path).toBe(`server-hygiene/${finding.tool ?? '*'}:0`);
       expect(finding.severity).toBe('error');
       expect(finding.evidence.exchanges).toHaveLength(1);

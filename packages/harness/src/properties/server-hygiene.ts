@@ -253,13 +253,19 @@ export function serverHygieneProperty(monitor: HygieneMonitor): Property {
     id: 'server-hygiene',
     writes: false,
     plan(context: PlanContext): PlannedCell[] {
-      return [{ tool: null, applicable: true, estimatedRequests: 0 }, ...context.tools.map((tool): PlannedCell => ({ tool: tool.name, applicable: true, estimatedRequests: 0 }))];
+      return [
+        { tool: null, applicable: true, estimatedRequests: 0 },
+        ...context.tools.map((tool): PlannedCell =>
+          context.mayCall(tool) ? { tool: tool.name, applicable: true, estimatedRequests: 0 } : { tool: tool.name, applicable: false, reason: 'writes not allowed: the tool is not called' },
+        ),
+      ];
     },
     run(tool: string | null, context: RunContext) {
       const state = monitor.state();
-      const listed = new Set(context.tools.map((listedTool) => listedTool.name));
-      // Target-wide cell: traffic that is not a tools/call, and calls of tools the run does not list.
-      const mine = state.observations.filter((observation) => (tool === null ? observation.tool === null || !listed.has(observation.tool) : observation.tool === tool));
+      // Tools with a cell of their own; the target-wide cell reports the rest (other traffic, tools not
+      // listed, tools the run may not call but forged traffic reached).
+      const celled = new Set(context.tools.filter((listedTool) => context.mayCall(listedTool)).map((listedTool) => listedTool.name));
+      const mine = state.observations.filter((observation) => (tool === null ? observation.tool === null || !celled.has(observation.tool) : observation.tool === tool));
       for (const observation of mine) context.finding(findingOf(observation, context));
       if (tool === null && state.overloaded > 0) {
         context.note({ code: 'overloaded', message: `${String(state.overloaded)} answer${state.overloaded === 1 ? ' was' : 's were'} 503 with Retry-After: the server said it was overloaded (not counted as server errors).` });
