@@ -217,11 +217,15 @@ async function runCell(tool: string | null, ctx: RunContext, catalogue: TokenCat
     try {
       answer = await send(entry);
     } catch (error) {
-      ctx.note({ code: 'target', message: `authentication: the ${entry.variant.label} credential could not be sent: ${error instanceof Error ? error.message : String(error)}`, ...(tool === null ? {} : { tool }) });
+      ctx.note({ code: 'not-tested', message: `authentication: the "${entry.variant.label}" credential (class ${entry.variant.number}) could not be built: ${error instanceof Error ? error.message : String(error)}` });
       return true;
     }
     sent += 1;
     const verdict = judge(answer.exchange, entry, answer.afterwards);
+    // A forged credential that ran a tool may have changed data: the call is listed like any write.
+    if (verdict?.ruleId === 'harness/forged-token-accepted' && listed !== undefined && listed.annotations?.readOnlyHint !== true && !('error' in answer.exchange.response) && ranTool(answer.exchange.response.body)) {
+      ctx.write({ tool: listed.name, principal: `forged: ${entry.variant.label}`, arguments: input ?? {} });
+    }
     if (verdict === undefined) return true;
     if (!violations.has(verdict.ruleId)) {
       // Sent once more: the finding is confirmed when the answer repeats.

@@ -21,7 +21,8 @@
  * through `ctx.write`. Calls are made one at a time (`writes: true`).
  *
  * fast-check drives the search (an `asyncProperty` over the tool's inputs with the cell's parameters):
- * the main run stops exercising once one input succeeded for the top principal; a failing case is
+ * the main run stops exercising once one input succeeded for the top principal (when none did and the
+ * target has `reset()`, the search runs once more from the seeded data); a failing case is
  * shrunk only when the target has `reset()` (each shrink step then starts from the seeded data), else
  * it is reported as found.
  *
@@ -234,7 +235,14 @@ async function runCell(toolName: string | null, ctx: RunContext) {
   };
 
   const parameters = cellParameters<[unknown]>(ctx.options, 'scope-enforcement', toolName, { shrink, timeLimitMs: ctx.deadline.remainingMs() });
-  const result = await fc.check(fc.asyncProperty(arbitrary, evaluate), parameters);
+  let result = await fc.check(fc.asyncProperty(arbitrary, evaluate), parameters);
+  if (!counts.exercised && ctx.target.reset !== undefined && !ctx.deadline.expired()) {
+    // Earlier cells (a forged credential that ran, another tool's writes) may have used up the top
+    // principal's objects: once more from the seeded data.
+    await ctx.target.reset();
+    consumed.clear();
+    result = await fc.check(fc.asyncProperty(arbitrary, evaluate), parameters);
+  }
   for (const reason of skipped) ctx.note({ code: 'not-tested', tool: toolName, message: `scope-enforcement: ${reason}.` });
   const path = result.counterexamplePath ?? '0';
   for (const violation of last) {
