@@ -1,4 +1,8 @@
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { z } from 'zod';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
@@ -16,6 +20,38 @@ import { resolveTarget } from '../src/target/resolve-target.js';
 import { Secret } from '../src/target/secret.js';
 
 const run = promisify(execFile);
+
+/** A stateful server on the official SDK (`McpServer`, SSE answers, sessions, a GET stream), tokens checked by hand. */
+async function officialSdkServer(tokens: Readonly<Record<string, string>>): Promise<{ url: string; server: Server; sessions: Map<string, StreamableHTTPServerTransport> }> {
+  const sessions = new Map<string, StreamableHTTPServerTransport>();
+  const server = createServer((req, res) => {
+    const who = Object.entries(tokens).find(([, token]) => req.headers.authorization === `Bearer ${token}`)?.[0];
+    if (who === undefined) {
+      res.writeHead(401, { 'www-authenticate': 'Bearer realm="mcp"', 'content-type': 'application/json' }).end('{"error":"invalid_token"}');
+      return;
+    }
+    const sessionId = req.headers['mcp-session-id'];
+    const known = typeof sessionId === 'string' ? sessions.get(sessionId) : undefined;
+    if (known !== undefined) {
+      void known.handleRequest(req, res);
+      return;
+    }
+    const mcp = new McpServer({ name: 'official', version: '1.0.0' });
+    mcp.registerTool('whoami', { description: 'Who the caller is.', inputSchema: { shout: z.boolean().optional() } }, ({ shout }) => ({
+      content: [{ type: 'text', text: shout === true ? who.toUpperCase() : who }],
+      structuredContent: { name: who },
+    }));
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      onsessioninitialized: (id) => {
+        sessions.set(id, transport);
+      },
+    });
+    void mcp.connect(transport).then(() => transport.handleRequest(req, res));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`, server, sessions };
+}
 
 /** A FuzzTarget over a booted server: the fields the client layer reads, the rest empty. */
 async function targetFor(url: string, tokens: Readonly<Record<string, string>>, tenants: Readonly<Record<string, string>> = {}): Promise<FuzzTarget & { fetch: PinnedFetch }> {
@@ -243,6 +279,48 @@ describe('the client against the orders fixture', () => {
     expect(forgedLine).toMatch(/^MCIFY_FORGED='forged: alg-none' curl -sS -X POST /);
     expect(forgedLine).toContain('-H "Authorization: Bearer $MCIFY_FORGED_TOKEN"');
     expect(forgedLine).not.toContain('forged-token-value');
+  });
+});
+
+describe('the client against a server on the official SDK', () => {
+  it('keeps the session, reads SSE answers and structured content, and ties each call to its exchange', async () => {
+    const tokens = { alice: 'official-alice-token-0123456789abcdef', bob: 'official-bob-token-0123456789abcdefgh' };
+    const official = await officialSdkServer(tokens);
+    const target = await targetFor(official.url, tokens);
+    const log = logFor(target);
+    try {
+      const alice = await openPrincipalClient({ target, log, principal: 'alice', label: 'alice', token: tokens.alice, requestTimeoutMs: 5000 });
+      const bob = await openPrincipalClient({ target, log, principal: 'bob', label: 'bob', token: tokens.bob, requestTimeoutMs: 5000 });
+      expect(alice.sessionId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(bob.sessionId).not.toBe(alice.sessionId);
+      expect((await alice.listTools()).map((tool) => tool.name)).toEqual(['whoami']);
+      const [a, b, loud] = await Promise.all([alice.callTool('whoami', {}), bob.callTool('whoami', {}), alice.callTool('whoami', { shout: true })]);
+      expect(a).toMatchObject({ kind: 'result', status: 200, data: { name: 'alice' } });
+      expect(a.text).toBe('alice\n{"name":"alice"}');
+      expect(b.data).toEqual({ name: 'bob' });
+      expect(loud.text).toContain('ALICE');
+      // Each outcome carries its own exchange, read from the SSE answer.
+      for (const [outcome, who] of [[a, 'alice'], [b, 'bob'], [loud, 'alice']] as const) {
+        expect(outcome.exchange?.principal).toBe(who);
+        expect(outcome.exchange?.response).toMatchObject({ headers: { 'content-type': 'text/event-stream' } });
+        const body = outcome.exchange !== undefined && 'body' in outcome.exchange.response ? outcome.exchange.response.body : '';
+        expect(body).toContain(`"name":"${who}"`);
+      }
+      expect(loud.exchange?.request.body).toContain('"shout":true');
+      expect(a.exchange?.request.headers['mcp-session-id']).toBe(alice.sessionId);
+      // A stranger on alice's session: bob's token with alice's session id, no initialize.
+      const stranger = await openPrincipalClient({ target, log, principal: 'bob', label: "bob on alice's session", token: tokens.bob, sessionId: alice.sessionId ?? '', requestTimeoutMs: 5000 });
+      expect(await stranger.callTool('whoami', {})).toMatchObject({ kind: 'result', data: { name: 'alice' } });
+      await stranger.close();
+      await alice.terminate();
+      await bob.close();
+      expect(log.exchanges().some((exchange) => exchange.label === 'session delete')).toBe(true);
+      expectNoToken(log.exchanges(), Object.values(tokens));
+    } finally {
+      await target.close();
+      official.server.closeAllConnections();
+      await new Promise((resolve) => official.server.close(resolve));
+    }
   });
 });
 
