@@ -16,16 +16,29 @@ interface Connection {
   readonly transport: StreamableHTTPClientTransport;
 }
 
-const connections: Connection[] = [];
+/** Open clients, by server URL: each describe closes its own before it stops its server. */
+const connections = new Map<string, Connection[]>();
+
+/** No reconnection of a dropped SSE stream: a stopped server must not keep the test process busy. */
+const reconnectionOptions = { initialReconnectionDelay: 1000, maxReconnectionDelay: 1000, reconnectionDelayGrowFactor: 1, maxRetries: 0 };
 
 /** The official SDK client, with `token` (or none) in every request. */
 async function connect(server: NeutralServer, token: string | undefined): Promise<Connection> {
   const client = new Client({ name: 'neutral-servers-test', version: '1.0.0' });
-  const transport = new StreamableHTTPClientTransport(new URL(server.url), token === undefined ? {} : { requestInit: { headers: { authorization: `Bearer ${token}` } } });
+  const transport = new StreamableHTTPClientTransport(new URL(server.url), token === undefined ? { reconnectionOptions } : { reconnectionOptions, requestInit: { headers: { authorization: `Bearer ${token}` } } });
   await client.connect(transport);
   const connection = { client, transport };
-  connections.push(connection);
+  connections.set(server.url, [...(connections.get(server.url) ?? []), connection]);
   return connection;
+}
+
+/** Closes the clients of a server, then the server. */
+async function stop(server: NeutralServer | undefined) {
+  if (server === undefined) return undefined;
+  const open = connections.get(server.url) ?? [];
+  connections.delete(server.url);
+  await Promise.allSettled(open.map((connection) => connection.client.close()));
+  return server.close();
 }
 
 function tokenOf(server: NeutralServer, principal: string): string {
@@ -105,10 +118,6 @@ function propertyNames(schema: unknown): string[] {
 
 const identityLike = /user|tenant|organi[sz]ation|account|owner|email|member|principal|caller|session|token/i;
 
-afterAll(async () => {
-  await Promise.allSettled(connections.splice(0).map((connection) => connection.client.close()));
-});
-
 interface Order {
   readonly id: string;
   readonly status: string;
@@ -135,7 +144,7 @@ describe('mcify-published: a server on the published @mcify/runtime 1.0.0-alpha.
   }, 300_000);
 
   afterAll(async () => {
-    await server.close();
+    await stop(server);
   });
 
   it('prints the serve contract line: a loopback /mcp URL, one token per principal, two tenants of two', () => {
@@ -270,8 +279,7 @@ describe('mcify-published: a server on the published @mcify/runtime 1.0.0-alpha.
   });
 
   it('stops cleanly on SIGTERM', async () => {
-    await Promise.allSettled([alice, carol, bob].map((connection) => connection.client.close()));
-    expect(await server.close()).toEqual({ code: 0, signal: null });
+    expect(await stop(server)).toEqual({ code: 0, signal: null });
     expect(server.stderr()).toBe('');
   });
 });
@@ -303,7 +311,7 @@ describe('sdk-stateful: a stateful server on the official SDK McpServer', () => 
   }, 300_000);
 
   afterAll(async () => {
-    await server.close();
+    await stop(server);
   });
 
   it('prints the serve contract line: a loopback /mcp URL, one token per principal, two tenants of two', () => {
@@ -454,7 +462,7 @@ describe('the fixed variants (NEUTRAL_SERVER_VARIANT=fixed): the planted flaws r
   }, 300_000);
 
   afterAll(async () => {
-    await Promise.all([billing.close(), tracker.close()]);
+    await Promise.all([stop(billing), stop(tracker)]);
   });
 
   it('list what is left: the published runtime’s own bare 401 and tool-error refusal, and nothing on the SDK server', () => {

@@ -174,6 +174,8 @@ export async function startNeutralServer(name: NeutralServerName, options: { rea
           return await exited;
         } finally {
           clearTimeout(timer);
+          child.stdout.destroy();
+          child.stderr.destroy();
         }
       })();
       return closing;
