@@ -148,6 +148,10 @@ function misbehavingServer(): Promise<{ url: string; server: Server }> {
         case 'own_path':
           res.writeHead(200, json).end(result(message.id, `could not open ${SERVER_DIR}/data/seed.sql`, true));
           return;
+        case 'echo_auth':
+        case 'echo_auth_forged':
+          res.writeHead(401, { ...json, 'www-authenticate': 'Bearer error="invalid_token"' }).end(JSON.stringify({ jsonrpc: '2.0', id: message.id, error: { code: -32001, message: `token rejected: ${req.headers.authorization ?? ''}` } }));
+          return;
         case 'echo':
           res.writeHead(200, json).end(result(message.id, `you said: ${message.params.arguments?.text ?? ''}`));
           return;
@@ -163,7 +167,7 @@ function misbehavingServer(): Promise<{ url: string; server: Server }> {
   });
 }
 
-const toolNames = ['boom', 'busy', 'stack', 'leak_token', 'leak_run', 'leak_hook_secret', 'type_error', 'own_path', 'echo', 'fine', 'never_called', 'not_allowed'];
+const toolNames = ['boom', 'busy', 'stack', 'leak_token', 'leak_run', 'leak_hook_secret', 'type_error', 'own_path', 'echo', 'echo_auth', 'echo_auth_forged', 'fine', 'never_called', 'not_allowed'];
 const listed: ListedTool[] = toolNames.map((name) => ({ name, inputSchema: { type: 'object' } }));
 
 describe('server hygiene against a misbehaving server', () => {
@@ -183,7 +187,10 @@ describe('server hygiene against a misbehaving server', () => {
     monitor.attach(log);
     // No room for a retry: the 503 comes back as it is.
     const alice = await openPrincipalClient({ target, log, principal: 'alice', label: 'alice', token: ALICE, requestTimeoutMs: 5000, deadline: { remainingMs: () => 100 } });
-    for (const name of toolNames.filter((tool) => tool !== 'never_called' && tool !== 'echo' && tool !== 'not_allowed')) calls.set(name, await alice.callTool(name, {}));
+    for (const name of toolNames.filter((tool) => !['never_called', 'echo', 'not_allowed', 'echo_auth_forged'].includes(tool))) calls.set(name, await alice.callTool(name, {}));
+    // A forgery built from bob's token (his payload, another signature), echoed back in the refusal: the sender's own material.
+    const forged = `${BOB.split('.').slice(0, 2).join('.')}.forged-signature-abcdefghijklmnop`;
+    await sendRaw(target, log, { principal: 'forged: bad-signature', label: 'auth bad-signature', headers: mcpHeaders(target, forged), body: rpcBody('tools/call', { name: 'echo_auth_forged', arguments: {} }, 98) });
     // A tool the run may not call, reached by raw traffic that answered 500: reported by the target-wide cell.
     await sendRaw(target, log, { principal: 'forged: none', label: 'auth none not_allowed', headers: mcpHeaders(target, undefined), body: rpcBody('tools/call', { name: 'not_allowed', arguments: {} }, 99) });
     // The sender's own planted text, echoed back: not the server's leak.
@@ -240,6 +247,15 @@ describe('server hygiene against a misbehaving server', () => {
     const hook = findings.find((finding) => finding.tool === 'leak_hook_secret');
     expect(hook?.message).toContain('the database URL');
     expect(hook?.data.where).toBe('the x-debug header');
+  });
+
+  it("reports a real token sent back even to its owner, but not a forged token's echo", () => {
+    expect(calls.get('echo_auth')?.status).toBe(401);
+    const own = findings.find((finding) => finding.tool === 'echo_auth');
+    expect(own?.message).toContain("alice's token");
+    expect(own?.victim).toBe('alice');
+    expect(rulesOf('echo_auth_forged')).toEqual([]);
+    expect(outcomes.get('echo_auth_forged')?.status).toBe('held');
   });
 
   it('does not report what the sender sent, nor a clean answer, nor an uncalled tool', () => {

@@ -8,8 +8,9 @@
  *   16-character run of it, the identity provider's private key material, a secret the hook declares,
  *   a stack frame (`\n    at ` followed by a path or `node:`), an absolute path of the server's files,
  *   or `<Name>Error:` opening an error message — unless the request that got the answer carried the
- *   same text in its URL or body (an echo of what the sender sent; the credential header does not
- *   count, so a server echoing a token back is still reported).
+ *   same text in its URL or body, or in a credential that is not one of the run's secrets (an echo
+ *   of what the sender sent: a forged token coming back is not a leak; a real token coming back,
+ *   even to its owner, is).
  *
  * Evidence names a secret by its label (`alice's token`) and says where it appeared, with at most the
  * first 6 characters of what matched. Findings are de-duplicated per (rule, tool); cells are one per
@@ -32,7 +33,7 @@ const SEGMENT = 16;
 const SHOWN = 6;
 
 export interface HygieneMonitorOptions {
-  readonly target: Pick<FuzzTarget, 'principals' | 'secrets' | 'issuer' | 'revoked'>;
+  readonly target: Pick<FuzzTarget, 'principals' | 'secrets' | 'issuer' | 'revoked' | 'credentialHeader'>;
   /** More secrets to look for (beyond principals' tokens, revoked tokens, hook secrets, IdP material). */
   readonly secrets?: readonly Secret[];
   /**
@@ -142,6 +143,7 @@ export function createHygieneMonitor(options: HygieneMonitorOptions): HygieneMon
   for (const secret of [...target.secrets, ...(options.secrets ?? [])]) add(secret.label, secret.reveal(), null);
   const material = target.issuer?.privateMaterial ?? [];
   for (const [index, value] of material.entries()) add(`the identity provider's private key${material.length > 1 ? ` #${String(index + 1)}` : ''}`, value, null);
+  const credentialHeaders = [...new Set([target.credentialHeader.name.toLowerCase(), 'authorization'])];
   const serverPaths = (options.serverPaths ?? []).filter((path) => path.length > 1).map((path) => path.replace(/[\\/]+$/, ''));
 
   const observations = new Map<string, Observation>();
@@ -190,7 +192,7 @@ export function createHygieneMonitor(options: HygieneMonitorOptions): HygieneMon
       }
     }
 
-    const sent = sentText(raw);
+    const sent = sentText(raw, credentialHeaders, (value) => patterns.some((pattern) => pattern.whole === value));
     const places: [string, string][] = [['the answer body', body], ...Object.entries(headers).map(([name, value]): [string, string] => [`the ${name} header`, value])];
     for (const [place, text] of places) {
       if (text.length === 0) continue;
@@ -316,13 +318,23 @@ function toolCallOf(body: string): { name: string; arguments: unknown } | undefi
   }
 }
 
-/** What the sender put in the request (URL and body, raw and JSON-decoded, URL-decoded); not the credential header. */
-function sentText(raw: RawExchange): string {
+/**
+ * What the sender put in the request: its URL and body (raw, JSON-decoded, URL-decoded), and a
+ * credential that is not one of the run's secrets (a forged token is the sender's own material; a
+ * real token is a secret, and the server must not send it back even to its owner).
+ */
+function sentText(raw: RawExchange, credentialHeaders: readonly string[], isSecret: (value: string) => boolean): string {
   const parts = [raw.request.url, raw.request.body, decodeJsonText(raw.request.body)];
   try {
     parts.push(decodeURIComponent(raw.request.url));
   } catch {
     // Not URL-encoded text.
+  }
+  for (const name of credentialHeaders) {
+    for (const value of (raw.request.headers[name] ?? '').split(/,\s*/)) {
+      const credential = /^\S+\s+(\S.*)$/.exec(value.trim())?.[1] ?? value.trim();
+      if (credential !== '' && !isSecret(credential) && !isSecret(value.trim())) parts.push(value);
+    }
   }
   return parts.join('\n');
 }
