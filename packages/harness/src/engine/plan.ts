@@ -39,7 +39,7 @@ export interface FuzzPlan {
     readonly requests: number;
     /** At the assumed latency per request, read cells spread over `concurrency` connections; at most the budget. */
     readonly durationMs: number;
-    /** The latency the time estimate assumes, ms: loopback servers answer fast, remote ones do not. */
+    /** The time per request the estimate assumes, ms: measured on the listing when known (with the harness's own work on top), else a guess by loopback or not. */
     readonly assumedLatencyMs: number;
     /** Whether the estimate exceeds the time budget (some cells will then end not exercised). */
     readonly exceedsBudget: boolean;
@@ -48,9 +48,11 @@ export interface FuzzPlan {
   readonly replay: ResolvedFuzzOptions['replay'];
 }
 
-/** Latency assumed per request for the time estimate. */
-const LOOPBACK_LATENCY_MS = 5;
+/** Time per request assumed when nothing was measured: loopback servers answer fast, remote ones do not. */
+const LOOPBACK_LATENCY_MS = 12;
 const REMOTE_LATENCY_MS = 60;
+/** What a case costs beyond the server's answer (generation, oracles, records), as a factor on the measured latency. */
+const HARNESS_OVERHEAD = 2;
 
 /**
  * Plans a run: asks each property for its cells over the listed tools (less the excluded ones). When
@@ -66,6 +68,8 @@ export function buildPlan(input: {
   readonly isSensitive: (tool: ListedTool) => boolean;
   /** Whether the server issued an `Mcp-Session-Id` when the tools were listed (undefined: not known). */
   readonly sessionIssued?: boolean;
+  /** The listing's mean time per request, ms, when measured. */
+  readonly measuredLatencyMs?: number;
 }): FuzzPlan {
   const { target, options, listed, properties } = input;
   const excluded = new Set(options.excludeTools);
@@ -94,7 +98,8 @@ export function buildPlan(input: {
     if (writeProperties.has(cell.property)) writeRequests += cell.estimatedRequests;
     else readRequests += cell.estimatedRequests;
   }
-  const assumedLatencyMs = target.loopback ? LOOPBACK_LATENCY_MS : REMOTE_LATENCY_MS;
+  const measured = input.measuredLatencyMs;
+  const assumedLatencyMs = measured !== undefined && Number.isFinite(measured) && measured > 0 ? Math.max(2, Math.round(measured * HARNESS_OVERHEAD)) : target.loopback ? LOOPBACK_LATENCY_MS : REMOTE_LATENCY_MS;
   const unbounded = (harvestRequests + readRequests / Math.max(1, options.concurrency) + writeRequests) * assumedLatencyMs;
   return {
     seed: options.seed,

@@ -14,7 +14,7 @@ import { buildPlan, endpointText, type FuzzPlan, type PlanCell, type SeedSource 
 import { cellCounter, safeListener, type ProgressListener } from './progress.js';
 import { fuzzEngine, isFinishing, type FuzzEngine } from './properties.js';
 import type { Harvest, Property, ResolvedFuzzOptions, RunContext } from './property.js';
-import { createRunContext, createTraffic, isSensitiveTool, mayCallTool, type EngineContext, type RunTraffic } from './run-context.js';
+import { createRunContext, createTraffic, isSensitiveTool, mayCallTool, type EngineContext, type TargetTraffic } from './run-context.js';
 import { parseReproducePath, ReplayPathError } from './seeds.js';
 import { propertyIds, type Cell, type FuzzResult, type FuzzTarget, type HarnessNote, type ListedTool, type PrincipalClient, type PropertyId } from './types.js';
 
@@ -164,8 +164,8 @@ export async function planFuzz(target: FuzzTarget, options: FuzzOptions | FuzzRu
   const engine = control.engine ?? fuzzEngine();
   const monitor = engine.monitor?.(target, traffic.log);
   try {
-    const { tools: listed, sessionIssued } = await listTools(traffic, target);
-    return makePlan(target, resolved, listed, sessionIssued, [...engine.properties, ...(monitor === undefined ? [] : [monitor.property])]);
+    const listing = await listTools(traffic, target);
+    return makePlan(target, resolved, listing, [...engine.properties, ...(monitor === undefined ? [] : [monitor.property])]);
   } finally {
     deadline.dispose();
     monitor?.detach?.();
@@ -201,12 +201,13 @@ export async function runFuzz(target: FuzzTarget, options: FuzzOptions | FuzzRun
   const monitor = engine.monitor?.(target, traffic.log);
   try {
     emit({ kind: 'phase', phase: 'listing' });
-    const { tools: listed, sessionIssued } = await listTools(traffic, target);
+    const listing = await listTools(traffic, target);
+    const listed = listing.tools;
     const excluded = new Set(resolved.excludeTools);
     const tools = listed.filter((tool) => !excluded.has(tool.name));
     context.setTools(tools);
     const properties = [...engine.properties, ...(monitor === undefined ? [] : [monitor.property])];
-    const plan = makePlan(target, resolved, listed, sessionIssued, properties);
+    const plan = makePlan(target, resolved, listing, properties);
     if (resolved.replay !== undefined && plan.cells.length === 0) {
       const { property, tool } = resolved.replay;
       throw new ReplayPathError(`--path names the cell ${property}/${tool ?? '*'}, which this run does not have: ${tool !== null && !tools.some((listedTool) => listedTool.name === tool) ? `the server lists no tool ${tool}` : `${property} has no such cell`}.`);
@@ -287,13 +288,14 @@ export async function runFuzz(target: FuzzTarget, options: FuzzOptions | FuzzRun
   }
 }
 
-function makePlan(target: FuzzTarget, options: FuzzRunOptions, listed: readonly ListedTool[], sessionIssued: boolean, properties: readonly Property[]): FuzzPlan {
+function makePlan(target: FuzzTarget, options: FuzzRunOptions, listing: Listing, properties: readonly Property[]): FuzzPlan {
   return buildPlan({
     target,
     options,
-    sessionIssued,
+    sessionIssued: listing.sessionIssued,
+    ...(listing.latencyMs === undefined ? {} : { measuredLatencyMs: listing.latencyMs }),
     seedSource: options.seedSource,
-    listed,
+    listed: listing.tools,
     properties,
     mayCall: (tool) => mayCallTool(target, options, tool),
     isSensitive: (tool) => isSensitiveTool(target, tool),
@@ -304,19 +306,28 @@ function makePlan(target: FuzzTarget, options: FuzzRunOptions, listed: readonly 
  * The tools as the first principal sees them (anonymously for a server without principals), through a
  * connection of its own that the budget does not cut: the plan needs the tools whatever the budget.
  */
-async function listTools(traffic: RunTraffic, target: FuzzTarget): Promise<{ tools: ListedTool[]; sessionIssued: boolean }> {
+async function listTools(traffic: TargetTraffic, target: FuzzTarget): Promise<Listing> {
   const first = target.principals[0];
   let client: PrincipalClient | undefined;
   try {
     client = await traffic.openClient({ label: first?.name ?? 'anonymous', principal: first?.name ?? null, token: first?.token?.reveal(), unbounded: true });
     const tools = await client.listTools();
-    return { tools, sessionIssued: client.sessionId !== undefined };
+    const timed = traffic.log.exchanges().filter((exchange) => !('error' in exchange.response));
+    const latencyMs = timed.length === 0 ? undefined : timed.reduce((sum, exchange) => sum + exchange.durationMs, 0) / timed.length;
+    return { tools, sessionIssued: client.sessionId !== undefined, latencyMs };
   } catch (error) {
     const who = first === undefined ? 'without credentials' : `as ${first.name}`;
     throw new FuzzRunError(`Could not list the tools of ${endpointText(target.url)} ${who}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   } finally {
     await client?.close().catch(() => undefined);
   }
+}
+
+/** What the listing found: the tools, whether a session was issued, the mean time per request. */
+interface Listing {
+  readonly tools: ListedTool[];
+  readonly sessionIssued: boolean;
+  readonly latencyMs: number | undefined;
 }
 
 /** A `pools-differ` note when a replay's harvest is not the one the path was found on. */
