@@ -1,0 +1,193 @@
+/**
+ * The sessions property (catalogue class 22): a session id never authenticates, and never routes one
+ * principal's calls into another's session. Only for servers that issue `Mcp-Session-Id`; on others
+ * every cell is *not applicable: stateless*.
+ *
+ * - Target-wide cell (`tool: null`): A's session id sent with no credential, and with a forged one
+ *   (random bytes in the credential header). Listing the tools succeeding is
+ *   `harness/forged-token-accepted` (victim A).
+ * - One cell per callable tool: B (another tenant) calls the tool with B's own token and A's session
+ *   id, the input drawn from B's own ids. An answer carrying a value only A's side saw (an id or
+ *   distinctive value in A's harvest that no principal of B's tenant saw, not public, not in B's
+ *   request) is `harness/cross-tenant-read` (principal B, victim A): B's call ran in A's session. A
+ *   suspect answer is sent once more; the finding is `high` confidence when the value comes back.
+ *
+ * Effects (a write through A's session showing in A's view) are left to the write-isolation property,
+ * which compares views before and after: this property makes no writes of its own beyond the tool
+ * calls described, and calls only tools `mayCall` allows.
+ *
+ * @module
+ */
+import { randomBytes } from 'node:crypto';
+import fc from 'fast-check';
+import type { PlanContext, PlannedCell, Property, RunContext } from '../engine/property.js';
+import { cellSeed, reproducePath } from '../engine/seeds.js';
+import { harnessSeverity, type CallOutcome, type Exchange, type Principal } from '../engine/types.js';
+import { arbitraryFor } from '../fuzz/schema-arbitrary.js';
+
+const STATELESS = 'stateless: the server issues no Mcp-Session-Id';
+
+/** The pair the property plays: A's session, B's token (another tenant). */
+export function sessionPair(principals: readonly Principal[]): { a: Principal; b: Principal } | undefined {
+  const withTokens = principals.filter((principal) => principal.token !== undefined);
+  const a = withTokens[0] ?? principals[0];
+  if (a === undefined) return undefined;
+  const b = withTokens.find((principal) => principal.tenant !== a.tenant);
+  return b === undefined ? undefined : { a, b };
+}
+
+/** A value counts as distinctive (A's, if only A's side saw it): 8+ characters mixing letters and digits, or an email. */
+function distinctive(value: string): boolean {
+  return (value.length >= 8 && /[a-z]/i.test(value) && /\d/.test(value)) || /^[^@\s]+@[^@\s]+\.[a-z]{2,}$/i.test(value);
+}
+
+function stringLeaves(value: unknown, into: Set<string>): Set<string> {
+  if (typeof value === 'string') {
+    into.add(value);
+    try {
+      stringLeaves(JSON.parse(value), into);
+    } catch {
+      // plain text
+    }
+  } else if (Array.isArray(value)) for (const item of value) stringLeaves(item, into);
+  else if (typeof value === 'object' && value !== null) for (const item of Object.values(value)) stringLeaves(item, into);
+  return into;
+}
+
+/** The sessions property. */
+export function createSessionsProperty(): Property {
+  return {
+    id: 'sessions',
+    writes: false,
+    plan(context: PlanContext): PlannedCell[] {
+      const cells: PlannedCell[] = [{ tool: null, applicable: true, estimatedRequests: 2 }, ...context.tools.map((tool): PlannedCell => ({ tool: tool.name, applicable: true, estimatedRequests: 2 }))];
+      if (context.sessionIssued === false) return cells.map((cell) => ({ tool: cell.tool, applicable: false, reason: STATELESS }));
+      const pair = sessionPair(context.target.principals);
+      if (pair === undefined) return cells.map((cell) => ({ tool: cell.tool, applicable: false, reason: 'needs two principals with credentials in different tenants' }));
+      return cells.map((cell) => {
+        const tool = context.tools.find((candidate) => candidate.name === cell.tool);
+        return tool !== undefined && !context.mayCall(tool) ? { tool: cell.tool, applicable: false, reason: 'writes not allowed' } : cell;
+      });
+    },
+    run: (tool, ctx) => (tool === null ? runSessionAuth(ctx) : runSessionRouting(tool, ctx)),
+  };
+}
+
+async function sessionOf(ctx: RunContext, principal: Principal): Promise<string | undefined> {
+  try {
+    return (await ctx.client(principal.name)).sessionId;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A's session id with no credential, and with a forged one: listing the tools must fail. */
+async function runSessionAuth(ctx: RunContext) {
+  const pair = sessionPair(ctx.target.principals);
+  if (pair === undefined) return { status: 'not-exercised' as const, reason: 'needs two principals in different tenants', cases: 0, requests: 0 };
+  const sessionId = await sessionOf(ctx, pair.a);
+  if (sessionId === undefined) return { status: 'not-exercised' as const, reason: STATELESS, cases: 0, requests: 0 };
+  if (ctx.target.tokenKind === 'none') return { status: 'not-exercised' as const, reason: 'the server takes no credentials', cases: 0, requests: 0 };
+  const { name: header, prefix } = ctx.target.credentialHeader;
+  const attempts = [
+    { label: `no credential with ${pair.a.name}'s session`, headers: {} as Record<string, string>, forged: false },
+    { label: `forged: random credential with ${pair.a.name}'s session`, headers: { [header]: `${prefix}${randomBytes(24).toString('base64url')}` }, forged: true },
+  ];
+  let failed = false;
+  let requests = 0;
+  for (const [index, attempt] of attempts.entries()) {
+    const exchange = await ctx.raw({
+      principal: attempt.forged ? attempt.label : null,
+      label: `sessions: tools/list, ${attempt.label}`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-session-id': sessionId, ...attempt.headers },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }),
+    });
+    requests += 1;
+    if ('error' in exchange.response || exchange.response.status < 200 || exchange.response.status >= 300) continue;
+    if (!exchange.response.body.includes('"result"')) continue;
+    failed = true;
+    const credential = attempt.forged ? 'a forged credential' : 'no credential';
+    ctx.finding({
+      ruleId: 'harness/forged-token-accepted',
+      severity: harnessSeverity('harness/forged-token-accepted'),
+      confidence: 'medium',
+      messageId: 'session-authenticates',
+      message: `${pair.a.name}'s session id was accepted with ${credential}: tools/list answered ${exchange.response.status} with a result. A session id must never stand in for a token.`,
+      data: { session: pair.a.name, credential: attempt.forged ? 'forged' : 'none' },
+      tool: null,
+      principal: attempt.label,
+      victim: pair.a.name,
+      input: null,
+      evidence: { summary: `tools/list with ${pair.a.name}'s Mcp-Session-Id and ${credential} answered ${exchange.response.status} with a result`, exchanges: [exchange] },
+      reproduce: { curl: ctx.curl(exchange), seed: ctx.options.seed, path: reproducePath('sessions', null, String(index)) },
+    });
+  }
+  return { status: failed ? ('failed' as const) : ('held' as const), ...(failed ? { reason: 'harness/forged-token-accepted' } : {}), cases: attempts.length, requests };
+}
+
+/** B's token with A's session id on one tool: the answer must not carry what only A's side saw. */
+async function runSessionRouting(tool: string, ctx: RunContext) {
+  const listed = ctx.tools.find((candidate) => candidate.name === tool);
+  const pair = sessionPair(ctx.target.principals);
+  const none = (reason: string) => ({ status: 'not-exercised' as const, reason, cases: 0, requests: 0 });
+  if (listed === undefined) return none('the tool is not listed');
+  if (pair === undefined) return none('needs two principals in different tenants');
+  const { a, b } = pair;
+  const sessionId = await sessionOf(ctx, a);
+  if (sessionId === undefined) return none(STATELESS);
+  const token = b.token?.reveal();
+  if (token === undefined) return none(`${b.name} has no credential`);
+
+  let views;
+  try {
+    views = ctx.harvest.views;
+  } catch {
+    return none('no harvest');
+  }
+  const bSide = new Set<string>();
+  for (const principal of ctx.target.principals) {
+    if (principal.tenant !== b.tenant) continue;
+    const view = views.get(principal.name);
+    for (const value of view?.values ?? []) bSide.add(value);
+    for (const value of view?.ids.keys() ?? []) bSide.add(value);
+    for (const value of principal.identity) bSide.add(value);
+  }
+  const aView = views.get(a.name);
+  const aOnly = new Set([...(aView?.ids.keys() ?? []), ...[...(aView?.values ?? [])].filter(distinctive), ...a.identity.filter(distinctive)].filter((value) => !bSide.has(value) && !ctx.target.publicValues.includes(value)));
+  if (aOnly.size === 0) return none(`${a.name}'s harvest has no value ${b.name}'s tenant did not see`);
+
+  const bPool = [...(views.get(b.name)?.ids.keys() ?? [])].sort();
+  const { arbitrary } = arbitraryFor(listed.inputSchema, { pools: { idLike: bPool } });
+  const input = fc.sample(arbitrary, { seed: cellSeed(ctx.options.seed, 'sessions', tool), numRuns: 1 })[0] ?? {};
+  const label = `${b.name} with ${a.name}'s session`;
+  const client = await ctx.clientWith({ label, token, sessionId });
+  const requestText = JSON.stringify(input).toLowerCase();
+  const leaked = (outcome: CallOutcome): string[] => (outcome.kind === 'result' ? [...stringLeaves(outcome.data ?? outcome.text, new Set([outcome.text]))].filter((value) => aOnly.has(value) && !requestText.includes(value.toLowerCase())) : []);
+  try {
+    const first = await client.callTool(tool, input);
+    const values = leaked(first);
+    if (values.length === 0) return { status: 'held' as const, cases: 1, requests: 1 };
+    const again = await client.callTool(tool, input);
+    const confirmed = leaked(again).some((value) => values.includes(value));
+    const exchanges = [first.exchange, again.exchange].filter((exchange): exchange is Exchange => exchange !== undefined);
+    const shown = values.slice(0, 3).map((value) => JSON.stringify(value)).join(', ');
+    ctx.finding({
+      ruleId: 'harness/cross-tenant-read',
+      severity: harnessSeverity('harness/cross-tenant-read'),
+      confidence: confirmed ? 'high' : 'medium',
+      messageId: 'session-cross-read',
+      message: `${b.name} (${b.tenant}) sent ${a.name}'s session id with its own token to ${tool} and received ${a.name}'s data (${shown}): the call ran in ${a.name}'s session.`,
+      data: { session: a.name, values: shown },
+      tool,
+      principal: b.name,
+      victim: a.name,
+      input,
+      evidence: { summary: `the answer carried ${shown}, seen only by ${a.name}'s tenant`, exchanges },
+      reproduce: { curl: exchanges[0] === undefined ? '' : ctx.curl(exchanges[0]), seed: ctx.options.seed, path: reproducePath('sessions', tool, '0') },
+    });
+    return { status: 'failed' as const, reason: 'harness/cross-tenant-read', cases: 1, requests: 2 };
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+}
