@@ -9,6 +9,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
+import { ConnectError } from '../client/mcp-client.js';
 import { createDeadline, formatMs, isBudgetAbort, type RunDeadline } from './budget.js';
 import { buildPlan, endpointText, type FuzzPlan, type PlanCell, type SeedSource } from './plan.js';
 import { cellCounter, safeListener, type ProgressListener } from './progress.js';
@@ -310,7 +311,12 @@ async function listTools(traffic: TargetTraffic, target: FuzzTarget): Promise<Li
   const first = target.principals[0];
   let client: PrincipalClient | undefined;
   try {
-    client = await traffic.openClient({ label: first?.name ?? 'anonymous', principal: first?.name ?? null, token: first?.token?.reveal(), unbounded: true });
+    const open = () => traffic.openClient({ label: first?.name ?? 'anonymous', principal: first?.name ?? null, token: first?.token?.reveal(), unbounded: true });
+    // Once more on a transport error: a kept-alive connection the server closed while idle resets on reuse.
+    client = await open().catch((error: unknown) => {
+      if (error instanceof ConnectError && error.kind === 'transport') return open();
+      throw error;
+    });
     const tools = await client.listTools();
     const timed = traffic.log.exchanges().filter((exchange) => !('error' in exchange.response));
     const latencyMs = timed.length === 0 ? undefined : timed.reduce((sum, exchange) => sum + exchange.durationMs, 0) / timed.length;
