@@ -1,4 +1,7 @@
 import { createServer, type Server } from 'node:http';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { z } from 'zod';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import config, { mcifyAudit } from '../../../fixtures/servers/orders/mcify.config.js';
@@ -330,5 +333,50 @@ describe('server hygiene against the orders fixture', () => {
     expect(outcomes.get('orders_refund')?.status).toBe('held');
     expect(outcomes.get('orders_export')?.status).toBe('not-exercised');
     expect(outcomes.get(null)?.status).toBe('held');
+  });
+});
+
+describe('server hygiene against a server on the official SDK', () => {
+  it('finds nothing in its validation errors, unknown tools and thrown errors', async () => {
+    const token = 'official-alice-token-0123456789abcdef';
+    const server = createServer((req, res) => {
+      if (req.headers.authorization !== `Bearer ${token}`) {
+        res.writeHead(401, { 'www-authenticate': 'Bearer realm="mcp"' }).end();
+        return;
+      }
+      const mcp = new McpServer({ name: 'official', version: '1.0.0' });
+      mcp.registerTool('orders_get', { inputSchema: { orderId: z.string().min(3) } }, ({ orderId }) => {
+        if (orderId === 'throw') throw new TypeError('Cannot read properties of undefined');
+        return { content: [{ type: 'text', text: JSON.stringify({ id: orderId }) }] };
+      });
+      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+      res.on('close', () => void transport.close());
+      void mcp.connect(transport).then(() => transport.handleRequest(req, res));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const target = await targetFor(`http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`, { alice: token });
+    const log = logFor(target);
+    const monitor = createHygieneMonitor({ target });
+    monitor.attach(log);
+    try {
+      const alice = await openPrincipalClient({ target, log, principal: 'alice', label: 'alice', token, requestTimeoutMs: 5000 });
+      const tools = await alice.listTools();
+      expect((await alice.callTool('orders_get', { orderId: 'ord_1' })).kind).toBe('result');
+      const invalid = await alice.callTool('orders_get', { orderId: 7 });
+      expect(['tool-error', 'rpc-error']).toContain(invalid.kind);
+      expect((await alice.callTool('orders_get', { orderId: 'throw' })).kind).toBe('tool-error');
+      expect((await alice.callTool('nope', {})).kind).not.toBe('result');
+      await sendRaw(target, log, { principal: 'alice', label: 'malformed', headers: mcpHeaders(target, token), body: '{"jsonrpc":"2.0","id":1,"method":' });
+      await sendRaw(target, log, { principal: 'forged: none', label: 'no credential', headers: mcpHeaders(target, undefined), body: rpcBody('tools/list', {}, 1) });
+      await alice.close();
+      const { context, findings } = contextFor(target, tools);
+      const outcomes = await runCells(monitor, context);
+      expect(findings).toEqual([]);
+      expect(outcomes.get('orders_get')?.status).toBe('held');
+    } finally {
+      await target.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
