@@ -4,6 +4,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { z } from 'zod';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import ledgerConfig, { mcifyAudit as ledgerAudit } from '../../../fixtures/servers/ledger-sessions/mcify.config.js';
 import config, { mcifyAudit } from '../../../fixtures/servers/orders/mcify.config.js';
 import { curlFor } from '../src/client/curl.js';
 import { ExchangeLog } from '../src/client/exchange-log.js';
@@ -379,4 +380,33 @@ describe('server hygiene against a server on the official SDK', () => {
       await new Promise((resolve) => server.close(resolve));
     }
   });
+});
+
+describe('server hygiene against the ledger-sessions fixture', () => {
+  it('finds nothing when every principal calls every tool, with empty, wrong and foreign arguments', async () => {
+    const booted = await bootConfig(ledgerConfig, ledgerAudit, { logging: { level: 'error', sink: () => undefined } });
+    const target = await targetFor(booted.url, booted.tokens);
+    const log = logFor(target);
+    const monitor = createHygieneMonitor({ target, serverPaths: [new URL('../../../fixtures/servers/ledger-sessions', import.meta.url).pathname] });
+    monitor.attach(log);
+    try {
+      let tools: ListedTool[] = [];
+      for (const [name, token] of Object.entries(booted.tokens)) {
+        const client = await openPrincipalClient({ target, log, principal: name, label: name, token, requestTimeoutMs: 5000 });
+        tools = await client.listTools();
+        for (const tool of tools) {
+          for (const args of [{}, { invoiceId: 12, amountCents: 'x', limit: -1 }]) await client.callTool(tool.name, args);
+        }
+        await client.close();
+      }
+      const { context, findings } = contextFor(target, tools);
+      const outcomes = await runCells(monitor, context);
+      expect(findings).toEqual([]);
+      expect(tools.length).toBeGreaterThan(0);
+      for (const tool of tools) expect(outcomes.get(tool.name)?.status).toBe('held');
+    } finally {
+      await target.close();
+      await booted.close();
+    }
+  }, 30_000);
 });
