@@ -297,7 +297,7 @@ describe('sdk-stateful: a stateful server on the official SDK McpServer', () => 
   let nina: Connection;
   let noah: Connection;
   let chloe: Connection;
-  const tasksOf = async (connection: Connection, args: Record<string, unknown> = {}) => (await data<{ tasks: Task[] }>(connection, 'tasks_list', args)).tasks;
+  const tasksOf = async (connection: Connection) => (await data<{ tasks: Task[] }>(connection, 'tasks_list')).tasks;
   /** Headers of a raw request on a session. */
   const onSession = (connection: Connection, headers: Record<string, string> = {}) => {
     const sessionId = connection.transport.sessionId;
@@ -324,8 +324,11 @@ describe('sdk-stateful: a stateful server on the official SDK McpServer', () => 
     });
     expect(new Set(Object.values(server.tokens)).size).toBe(4);
     expect(server.planted.map((flaw) => `${flaw.ruleId} ${String(flaw.tool)}`).sort()).toEqual([
-      'harness/cross-tenant-read null',
+      'harness/cross-tenant-read profile_get',
+      'harness/cross-tenant-read projects_export',
+      'harness/cross-tenant-read projects_list',
       'harness/cross-tenant-read tasks_get',
+      'harness/cross-tenant-read tasks_list',
       'harness/cross-tenant-write tasks_rename',
       'harness/forged-token-accepted null',
     ]);
@@ -349,6 +352,7 @@ describe('sdk-stateful: a stateful server on the official SDK McpServer', () => 
     expect(Object.fromEntries(tools.map((tool) => [tool.name, tool.annotations?.readOnlyHint]))).toEqual({
       profile_get: true,
       projects_list: true,
+      projects_get: true,
       projects_export: true,
       tasks_list: true,
       tasks_get: true,
@@ -361,13 +365,15 @@ describe('sdk-stateful: a stateful server on the official SDK McpServer', () => 
     expect(new Set(sessions).size).toBe(3);
   });
 
-  it("lists only the caller's organisation, also when asked for another organisation's project", async () => {
+  it("lists only the caller's organisation, and projects_get refuses another organisation's project", async () => {
     expect((await tasksOf(nina)).map((task) => task.id).sort()).toEqual(['tsk_nw_3101', 'tsk_nw_3102', 'tsk_nw_3201']);
     expect((await tasksOf(noah)).map((task) => task.id).sort()).toEqual(['tsk_nw_3101', 'tsk_nw_3102', 'tsk_nw_3201']);
     expect((await tasksOf(chloe)).map((task) => task.id).sort()).toEqual(['tsk_cs_4101', 'tsk_cs_4102', 'tsk_cs_4201']);
-    expect(await tasksOf(nina, { projectId: 'prj_cs_401' })).toEqual([]);
     const projects = await data<{ projects: { id: string }[] }>(nina, 'projects_list');
     expect(projects.projects.map((project) => project.id).sort()).toEqual(['prj_nw_301', 'prj_nw_302']);
+    expect(await call(nina, 'projects_get', { projectId: 'prj_cs_401' })).toEqual({ isError: true, text: 'project not found' });
+    const own = await data<{ id: string; tasks: Task[] }>(nina, 'projects_get', { projectId: 'prj_nw_301' });
+    expect([own.id, ...own.tasks.map((task) => task.id)]).toEqual(['prj_nw_301', 'tsk_nw_3101', 'tsk_nw_3102']);
     expect(await data(chloe, 'profile_get')).toEqual({ user: 'chloe', displayName: 'Chloe Campbell', email: 'chloe@contoso.test', organisation: 'contoso' });
   });
 
@@ -377,7 +383,7 @@ describe('sdk-stateful: a stateful server on the official SDK McpServer', () => 
     expect((await tasksOf(nina)).map((task) => task.id)).toContain(created.id);
     expect((await tasksOf(chloe)).map((task) => task.id)).not.toContain(created.id);
     expect(await call(nina, 'tasks_create', { projectId: 'prj_cs_402', title: 'Intruder' })).toEqual({ isError: true, text: 'project not found' });
-    expect((await tasksOf(chloe, { projectId: 'prj_cs_402' })).map((task) => task.title)).toEqual(['Freeze the pay run']);
+    expect((await data<{ tasks: Task[] }>(chloe, 'projects_get', { projectId: 'prj_cs_402' })).tasks.map((task) => task.title)).toEqual(['Freeze the pay run']);
   });
 
   it('tasks_get gives Nina (northwind) a contoso task with its project id and assignee (planted: cross-tenant-read)', async () => {
@@ -409,14 +415,22 @@ describe('sdk-stateful: a stateful server on the official SDK McpServer', () => 
     expect((await tasksOf(chloe)).find((task) => task.id === 'tsk_cs_4201')?.title).toBe('renamed by northwind');
   });
 
-  it("runs a request on Nina's session as Nina with Chloe's token (planted session flaw: cross-tenant-read)", async () => {
-    const answer = await post(server.url, toolCall('tasks_list'), onSession(nina, bearer(tokenOf(server, 'chloe'))));
+  it("runs a request on Nina's session as Nina with Chloe's token (planted session flaw: cross-tenant-read on the tools that answer without an id)", async () => {
+    const chloeOnNina = onSession(nina, bearer(tokenOf(server, 'chloe')));
+    const answer = await post(server.url, toolCall('tasks_list'), chloeOnNina);
     expect(answer.status).toBe(200);
     const tasks = (JSON.parse(resultText(answer)) as { tasks: Task[] }).tasks;
     expect(tasks.map((task) => task.id)).toEqual(expect.arrayContaining(['tsk_nw_3101', 'tsk_nw_3102', 'tsk_nw_3201']));
     expect(tasks.every((task) => task.id.startsWith('tsk_nw_'))).toBe(true);
-    const profile = await post(server.url, toolCall('profile_get', {}, 3), onSession(nina, bearer(tokenOf(server, 'chloe'))));
-    expect(JSON.parse(resultText(profile))).toMatchObject({ user: 'nina', organisation: 'northwind' });
+    const profile = await post(server.url, toolCall('profile_get', {}, 3), chloeOnNina);
+    expect(JSON.parse(resultText(profile))).toEqual({ user: 'nina', displayName: 'Nina Novak', email: 'nina@northwind.test', organisation: 'northwind' });
+    expect(resultText(await post(server.url, toolCall('projects_list', {}, 4), chloeOnNina))).toContain('prj_nw_301');
+    // Nina holds projects:export, and the session runs as Nina: Chloe gets northwind's export.
+    expect(resultText(await post(server.url, toolCall('projects_export', {}, 5), chloeOnNina))).toContain('"organisation":"northwind"');
+    // With Chloe's own ids, the tools that take one answer nothing of Nina's: not found, or Chloe's own task.
+    expect(resultText(await post(server.url, toolCall('projects_get', { projectId: 'prj_cs_401' }, 6), chloeOnNina))).toBe('project not found');
+    expect(resultText(await post(server.url, toolCall('tasks_get', { taskId: 'tsk_cs_4101' }, 7), chloeOnNina))).not.toMatch(/northwind|_nw_/);
+    expect(resultText(await post(server.url, toolCall('tasks_create', { projectId: 'prj_cs_401', title: 'x' }, 8), chloeOnNina))).toBe('project not found');
   });
 
   it("accepts a request on Nina's session with no token or a forged one (planted session flaw: forged-token-accepted)", async () => {

@@ -25,6 +25,7 @@ import { createStore, users } from './store.mjs';
 export const requiredScopes = {
   profile_get: 'tasks:read',
   projects_list: 'tasks:read',
+  projects_get: 'tasks:read',
   projects_export: 'projects:export',
   tasks_list: 'tasks:read',
   tasks_get: 'tasks:read',
@@ -61,16 +62,17 @@ function sessionServer(store, user, fixed) {
   );
 
   server.registerTool(
-    'tasks_list',
-    {
-      description: "Lists the tasks of the caller's organisation, optionally of one project.",
-      inputSchema: { projectId: z.string().optional(), status: z.enum(['open', 'done']).optional() },
-      annotations: read,
+    'projects_get',
+    { description: "Shows one of the caller's organisation's projects by its id, with its tasks.", inputSchema: { projectId: z.string().min(1) }, annotations: read },
+    ({ projectId }) => {
+      const project = store.projects.find((candidate) => candidate.id === projectId && candidate.tenant === tenant);
+      if (project === undefined) return failure('project not found');
+      return answer({ ...presentProject(project), tasks: store.tasks.filter((task) => task.tenant === tenant && task.projectId === project.id).map(presentTask) });
     },
-    ({ projectId, status }) =>
-      answer({
-        tasks: store.tasks.filter((task) => task.tenant === tenant && (projectId === undefined || task.projectId === projectId) && (status === undefined || task.status === status)).map(presentTask),
-      }),
+  );
+
+  server.registerTool('tasks_list', { description: "Lists the tasks of the caller's organisation.", annotations: read }, () =>
+    answer({ tasks: store.tasks.filter((task) => task.tenant === tenant).map(presentTask) }),
   );
 
   server.registerTool('tasks_get', { description: 'Shows one task by its id.', inputSchema: { taskId: z.string().min(1) }, annotations: read }, ({ taskId }) => {
