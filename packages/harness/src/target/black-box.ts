@@ -76,7 +76,8 @@ export function jwtScopesOf(claims: Readonly<Record<string, unknown>> | undefine
 /**
  * The auth scheme the server's refusal of a request without credentials names (`WWW-Authenticate:
  * Bearer ...` → `Bearer`, `ApiKey ...` → `ApiKey`); undefined when it accepted the request or names
- * neither. The probe is an `initialize` request, and the answer's body is read and dropped.
+ * neither. The probe is an `initialize` request on a connection of its own (a server refusing it may
+ * close the connection without reading the body), and the answer's body is read and dropped.
  */
 export async function probeChallengeScheme(fetch: FuzzTarget['fetch'], url: URL): Promise<{ scheme: 'Bearer' | 'ApiKey' | undefined; status: number | undefined }> {
   const body = JSON.stringify({
@@ -87,7 +88,7 @@ export async function probeChallengeScheme(fetch: FuzzTarget['fetch'], url: URL)
   });
   let response: Response;
   try {
-    response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body });
+    response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', connection: 'close' }, body });
   } catch {
     return { scheme: undefined, status: undefined };
   }
