@@ -46,6 +46,30 @@ async function serveCommand(args: readonly string[], io: CommandIo): Promise<num
 }
 
 /**
+ * `mcify-audit fuzz`. A target that cannot be booted or reached (a config that does not load, a
+ * published config without its runtime, whose message prints the `fuzz --url` command to run, a URL
+ * outside loopback, tools that cannot be listed) is a plain message and exit 2.
+ */
+async function fuzzCommand(args: readonly string[], io: CommandIo, cwd: string): Promise<number> {
+  const [{ fuzz, parseFuzzArgs }, { ConfigLoadError }, harness, { McifyConfigError }] = await Promise.all([
+    import('./commands/fuzz.js'),
+    import('./load-config.js'),
+    import('@mcify-audit/harness'),
+    import('@mcify-audit/reference-core'),
+  ]);
+  const targetErrors = [ConfigLoadError, McifyConfigError, harness.BootError, harness.PublishedRuntimeError, harness.TargetError, harness.TokenSpecError, harness.FuzzRunError, harness.FuzzOptionsError, harness.ReplayPathError];
+  try {
+    return await fuzz(parseFuzzArgs(args, { cwd }), io, cwd);
+  } catch (error) {
+    if (targetErrors.some((kind) => error instanceof kind)) {
+      io.stderr(`mcify-audit: ${(error as Error).message}`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+/**
  * Runs the `mcify-audit` command line and returns its exit code: 0 success, 1 findings, 2 usage or
  * internal error (ESLint's convention).
  */
@@ -66,7 +90,7 @@ export async function runCli(args: readonly string[], io: CommandIo, cwd: string
       case 'serve':
         return await serveCommand(rest, io);
       case 'fuzz':
-        throw new UsageError('"fuzz" is not part of this release yet; the static report and "serve" are.');
+        return await fuzzCommand(rest, io, cwd);
       default: {
         if (command !== undefined && /^[a-z][a-z-]*$/.test(command) && !existsSync(resolve(cwd, command))) {
           throw new UsageError(`unknown command "${command}": the commands are serve and fuzz; any other argument is a PATH to audit, and there is no ${command} here.`);

@@ -17,7 +17,7 @@ const schema = JSON.parse(readFileSync(join(repoRoot, 'docs', 'report.schema.jso
 const validate = new Ajv2020({ allErrors: true, strict: true }).compile(schema);
 
 /** Asserts the value is a valid report (schema), after a JSON round trip as a reader would see it. */
-export function expectValid(report: unknown): void {
+function expectValid(report: unknown): void {
   const parsed = JSON.parse(JSON.stringify(report)) as unknown;
   expect(validate(parsed), JSON.stringify(validate.errors, null, 2)).toBe(true);
 }

@@ -4,10 +4,9 @@
  * messages, evidence and replay lines; a cell not exercised or not applicable is `<skipped>` with the
  * reason, so neither is counted as passed. A joined report adds a suite of its static findings.
  */
-import { cellReasons } from './fuzz-matrix.js';
+import { cellFindings, cellReasons, serverRow } from './fuzz-matrix.js';
 import { isHarnessFinding, replayLine, staticPartOf, type CoverageCell, type FuzzFormatter, type FuzzReport, type FuzzReportFinding } from './fuzz-report.js';
 import { propertyDescriptions, propertyOrder } from './fuzz-rules.js';
-import { serverRow } from './fuzz-matrix.js';
 
 /** Characters XML 1.0 cannot carry at all (C0 controls but tab, line feed and carriage return; U+FFFE, U+FFFF; lone surrogates). */
 // eslint-disable-next-line no-control-regex -- these are exactly the characters XML forbids
@@ -27,11 +26,7 @@ function seconds(ms: number): string {
   return (ms / 1000).toFixed(3);
 }
 
-/** The findings of a cell: those whose replay path is the cell's. */
-function findingsOf(cell: CoverageCell, findings: readonly FuzzReportFinding[]): FuzzReportFinding[] {
-  const prefix = `${cell.property}/${cell.tool ?? '*'}:`;
-  return findings.filter((finding) => finding.reproduce.path.startsWith(prefix));
-}
+const findingsOf = cellFindings;
 
 function failureBody(report: FuzzReport, findings: readonly FuzzReportFinding[]): string {
   return findings

@@ -1,6 +1,6 @@
 import type { CellStatus } from '@mcify-audit/harness';
 import { htmlFindingGroups } from './format-html.js';
-import { coverageMatrix } from './fuzz-matrix.js';
+import { cellFindings, coverageMatrix } from './fuzz-matrix.js';
 import { isHarnessFinding, isHarnessNote, replayLine, staticPartOf, type CoverageCell, type FuzzFormatter, type FuzzReport, type FuzzReportFinding } from './fuzz-report.js';
 import { harnessRuleDocsUrl, harnessRuleOrder, harnessRules } from './fuzz-rules.js';
 import { oneLine } from './fuzz-text.js';
@@ -99,9 +99,7 @@ function htmlFinding(report: FuzzReport, finding: FuzzReportFinding, id: string)
 function matrixCell(cell: CoverageCell, findings: readonly FuzzReportFinding[], ids: ReadonlyMap<FuzzReportFinding, string>): Rich {
   const look = cellLook[cell.status];
   if (cell.status === 'failed') {
-    // The finding whose replay path is this cell's.
-    const prefix = `${cell.property}/${cell.tool ?? '*'}:`;
-    const finding = findings.find((candidate) => candidate.reproduce.path.startsWith(prefix)) ?? findings.find((candidate) => candidate.tool === cell.tool);
+    const [finding] = cellFindings(cell, findings);
     const mark = { tone: look.tone, content: look.text } as const;
     return finding === undefined ? mark : { href: `#${ids.get(finding) ?? ''}`, content: mark };
   }

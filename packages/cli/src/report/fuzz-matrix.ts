@@ -1,5 +1,5 @@
 import type { CellStatus, PropertyId } from '@mcify-audit/harness';
-import type { CoverageCell, FuzzReport } from './fuzz-report.js';
+import type { CoverageCell, FuzzReport, FuzzReportFinding } from './fuzz-report.js';
 import { propertyOrder } from './fuzz-rules.js';
 
 /** The label of the row of target-wide cells (`tool: null`). */
@@ -44,4 +44,14 @@ export function cellReasons(report: Pick<FuzzReport, 'coverage'>): { readonly st
   }
   // Not exercised first: it is what the reader must not mistake for held.
   return [...groups.values()].sort((a, b) => (a.status === b.status ? 0 : a.status === 'not-exercised' ? -1 : 1));
+}
+
+/**
+ * The findings of a cell: those whose replay path is the cell's; for a failed tool's cell without one,
+ * the property's finding on every tool (`tool: null`), which the engine reports once for all the tools.
+ */
+export function cellFindings(cell: CoverageCell, findings: readonly FuzzReportFinding[]): FuzzReportFinding[] {
+  const own = findings.filter((finding) => finding.reproduce.path.startsWith(`${cell.property}/${cell.tool ?? '*'}:`));
+  if (own.length > 0 || cell.status !== 'failed' || cell.tool === null) return own;
+  return findings.filter((finding) => finding.tool === null && finding.reproduce.path.startsWith(`${cell.property}/*:`));
 }
