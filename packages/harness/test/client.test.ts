@@ -611,6 +611,26 @@ describe('the client against a loopback fake', () => {
     await target.close();
   });
 
+  it('reads a held-open event stream of a raw GET for a moment, then closes it and records what arrived', async () => {
+    const fake = await fakeMcp(
+      () => false,
+      (_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.write('event: message\ndata: {"jsonrpc":"2.0","method":"notifications/message","params":{"data":"first"}}\n\n');
+      },
+    );
+    servers.push(fake.server);
+    const target = await targetFor(fake.url, { alice: ALICE_FAKE });
+    const log = logFor(target);
+    const started = Date.now();
+    const exchange = await sendRaw(target, log, { principal: 'bob', label: "sessions: GET alice's stream as bob", method: 'GET', headers: { accept: 'text/event-stream', 'mcp-session-id': 'sess-x' } }, { streamMs: 300 });
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(exchange.label).toBe("sessions: GET alice's stream as bob");
+    expect(exchange.response).toMatchObject({ status: 200 });
+    expect('body' in exchange.response ? exchange.response.body : '').toContain('first');
+    await target.close();
+  });
+
   it('sends any JSON-RPC request with rpc()', async () => {
     const fake = await fakeMcp((message, _req, res) => {
       if (message.method === 'ping') {

@@ -30,6 +30,11 @@ export interface SendRawOptions {
   readonly headerList?: readonly (readonly [string, string])[];
   /** Per request, ms, for the `headerList` path (default 10 000; the fetch path has the target's own). */
   readonly timeoutMs?: number;
+  /**
+   * How long an event-stream answer is read before the request is closed, ms (default 1000): a GET
+   * stream a server holds open must not hold the caller. The record keeps what arrived.
+   */
+  readonly streamMs?: number;
 }
 
 /**
@@ -75,16 +80,32 @@ export async function sendRaw(target: Pick<FuzzTarget, 'url' | 'fetch'>, log: Ex
     recordedNow = resolve;
   });
   const headers = options.headerList ?? Object.entries(request.headers);
+  // Our own signal, so a held-open event stream can be closed (and recorded) after `streamMs`.
+  const controller = new AbortController();
+  const outer = options.signal;
+  const onAbort = () => {
+    controller.abort(outer?.reason);
+  };
+  if (outer?.aborted === true) onAbort();
+  else outer?.addEventListener('abort', onAbort, { once: true });
   try {
     const response = await fetch(url, {
       method,
       headers: headers.map(([name, value]) => [name, value] as [string, string]),
       ...(request.body === undefined ? {} : { body: request.body }),
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      signal: controller.signal,
     });
+    const streaming = /^\s*text\/event-stream/i.test(response.headers.get('content-type') ?? '');
+    const stop = () => {
+      controller.abort(new Error('the event stream was read long enough'));
+    };
+    const timer = streaming ? setTimeout(stop, options.streamMs ?? 1000) : undefined;
     await drain(response);
+    clearTimeout(timer);
   } catch {
     // Recorded as the exchange's error.
+  } finally {
+    outer?.removeEventListener('abort', onAbort);
   }
   await Promise.race([recorded, new Promise((resolve) => setTimeout(resolve, 2000))]);
   return final ?? log.record({ principal: request.principal, label: request.label, request: { method, url, headers, body: request.body ?? '' }, response: { error: 'no answer was recorded' }, durationMs: 0 });
