@@ -141,7 +141,7 @@ export interface FuzzControl {
   readonly engine?: FuzzEngine;
 }
 
-/** Why a run could not start: the tools could not be listed. Never carries a token. */
+/** Why a run could not go on: the tools could not be listed, or the harvest failed. Never carries a token. */
 export class FuzzRunError extends Error {
   override readonly name = 'FuzzRunError';
 }
@@ -223,7 +223,9 @@ export async function runFuzz(target: FuzzTarget, options: FuzzOptions | FuzzRun
         context.setHarvest(await engine.harvest(context));
         harvested = true;
       } catch (error) {
-        if (!isBudgetAbort(error, deadline)) throw error;
+        if (!isBudgetAbort(error, deadline)) {
+          throw new FuzzRunError(`The harvest of ${endpointText(target.url)} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        }
       }
     }
     if (harvested) comparePools(context, resolved);
