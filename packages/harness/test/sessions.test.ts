@@ -111,11 +111,12 @@ describe('sessions on a stateful server whose session ids stand in for tokens', 
   it("reports the session accepted without a credential, and bob's call run in alice's session", async () => {
     const result = await fuzzSessions(server.url);
     const findings = result.findings.map((finding) => [finding.ruleId, finding.tool, finding.principal, finding.victim]).sort();
+    // One tool, and it ran bob's call in alice's session: the flaw is target-wide.
     expect(findings).toEqual([
-      ['harness/cross-tenant-read', 'notes_list', 'bob', 'alice'],
-      ['harness/forged-token-accepted', null, "forged: random credential with alice's session", 'alice'],
+      ['harness/cross-tenant-read', null, 'bob', 'alice'],
       ['harness/forged-token-accepted', null, "no credential with alice's session", 'alice'],
     ]);
+    expect(result.findings.find((finding) => finding.ruleId === 'harness/forged-token-accepted')?.message).toContain('with no credential and with a forged credential');
     const read = result.findings.find((finding) => finding.ruleId === 'harness/cross-tenant-read');
     expect(read?.confidence).toBe('high');
     expect(read?.message).toContain('note_acme_1001');

@@ -220,6 +220,7 @@ describe('probeResourceMetadata', () => {
   it('is false on 404s, non-JSON and no answer', async () => {
     expect(await probeResourceMetadata(endpoint, () => Promise.resolve({ status: 404, body: '{}' }))).toBe(false);
     expect(await probeResourceMetadata(endpoint, () => Promise.resolve({ status: 200, body: '<html>' }))).toBe(false);
+    expect(await probeResourceMetadata(endpoint, () => Promise.resolve({ status: 200, body: '{"ok":true,"runtime":"mcify"}' }))).toBe(false);
     expect(await probeResourceMetadata(endpoint, () => Promise.resolve(undefined))).toBe(false);
   });
 });

@@ -15,7 +15,9 @@
  * first failing variant of each rule is the cell's counterexample (what shrinking toward the simplest
  * variant would find); its `reproduce.path` is its index, and `--path authentication/<tool>:<index>`
  * replays exactly that case. Each counterexample is sent once more, and the finding is `high`
- * confidence when the answer repeats.
+ * confidence when the answer repeats. Requests carry no `Mcp-Session-Id`: a session standing in for a
+ * credential is the sessions property's finding, and a server must refuse a bad credential before it
+ * asks for a session.
  *
  * **Aggregation over tools.** A rule that fails in every authentication cell (the target-wide one and
  * every tool's) is reported once, with `tool: null`; otherwise each failing cell reports its own
@@ -171,7 +173,6 @@ async function runCell(tool: string | null, ctx: RunContext, catalogue: TokenCat
   if (tool !== null && listed === undefined) return empty('the tool is not listed');
   if (catalogue.variants.length === 0) return empty('no catalogue class applies');
   const input = listed === undefined ? undefined : inputFor(listed, ctx, inputSeed);
-  const sessionId = await sessionIdOf(ctx);
   const methods: readonly Method[] = tool === null ? ['initialize', 'tools/list'] : ['tools/call'];
   const cases: Case[] = catalogue.variants.flatMap((variant) => methods.map((method) => ({ variant, method })));
   const violations = new Map<HarnessRuleId, Violation>();
@@ -191,7 +192,6 @@ async function runCell(tool: string | null, ctx: RunContext, catalogue: TokenCat
       'content-type': 'application/json',
       accept: 'application/json, text/event-stream',
       'mcp-protocol-version': PROTOCOL_VERSION,
-      ...(sessionId !== undefined && entry.method !== 'initialize' ? { 'mcp-session-id': sessionId } : {}),
       ...built.headers,
     };
     const exchange = await ctx.raw({
@@ -275,17 +275,6 @@ function inputFor(tool: ListedTool, ctx: RunContext, seed: number): unknown {
   }
   const { arbitrary } = arbitraryFor(tool.inputSchema, { pools: { idLike: pool } });
   return fc.sample(arbitrary, { seed, numRuns: 1 })[0] ?? {};
-}
-
-/** A session id a real principal holds, on servers that issue them, so forged calls reach the auth check. */
-async function sessionIdOf(ctx: RunContext): Promise<string | undefined> {
-  const first = ctx.target.principals.find((principal) => principal.token !== undefined) ?? ctx.target.principals[0];
-  if (first === undefined) return undefined;
-  try {
-    return (await ctx.client(first.name)).sessionId;
-  } catch {
-    return undefined;
-  }
 }
 
 function header(exchange: Exchange, name: string): string | undefined {

@@ -11,6 +11,9 @@
  *   distinctive value in A's harvest that no principal of B's tenant saw, not public, not in B's
  *   request) is `harness/cross-tenant-read` (principal B, victim A): B's call ran in A's session. A
  *   suspect answer is sent once more; the finding is `high` confidence when the value comes back.
+ *   When every routing cell ran B's call in A's session (none refused it) and A's data showed on at
+ *   least one, the flaw is the transport's: one finding with `tool: null`; else one per tool that
+ *   showed it. Findings are reported after the last planned cell, or by `finish`.
  *
  * Effects (a write through A's session showing in A's view) are left to the write-isolation property,
  * which compares views before and after: this property makes no writes of its own beyond the tool
@@ -20,9 +23,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
-import type { PlanContext, PlannedCell, Property, RunContext } from '../engine/property.js';
+import type { CellOutcome, PlanContext, PlannedCell, Property, RunContext } from '../engine/property.js';
 import { cellSeed, reproducePath } from '../engine/seeds.js';
-import { harnessSeverity, type CallOutcome, type Exchange, type Principal } from '../engine/types.js';
+import { harnessSeverity, type CallOutcome, type Exchange, type FuzzTarget, type HarnessFinding, type Principal } from '../engine/types.js';
 import { arbitraryFor } from '../fuzz/schema-arbitrary.js';
 
 const STATELESS = 'stateless: the server issues no Mcp-Session-Id';
@@ -54,23 +57,97 @@ function stringLeaves(value: unknown, into: Set<string>): Set<string> {
   return into;
 }
 
-/** The sessions property. */
-export function createSessionsProperty(): Property {
+interface RoutingRecord {
+  readonly tool: string;
+  /** Whether the server ran B's call in A's session (a result or a tool error) rather than refusing it. */
+  readonly ran: boolean;
+  readonly leak: HarnessFinding | undefined;
+}
+
+interface RunState {
+  planned: Set<string> | undefined;
+  readonly done: Map<string, RoutingRecord>;
+  /** Routing cells run, exercised or not. */
+  readonly seen: Set<string>;
+  finished: boolean;
+}
+
+/** The sessions property, with the hook the orchestrator calls after its cells (see {@link createSessionsProperty}). */
+export interface SessionsProperty extends Property {
+  /** Reports the routing cells' findings, aggregated over tools; runs by itself after the last planned cell. Idempotent per run. */
+  finish(context: RunContext): Promise<void>;
+}
+
+/**
+ * The sessions property. B's call running in A's session is a transport flaw more than a tool's: when
+ * the server ran B's call in A's session on every routing cell and A's data showed on at least one,
+ * it is reported once with `tool: null`; per tool only when some tools refused the mixed call. As the
+ * authentication property, it keeps its cells' results per target and reports after the last planned
+ * cell, or when the orchestrator calls `finish`.
+ */
+export function createSessionsProperty(): SessionsProperty {
+  const states = new WeakMap<FuzzTarget, RunState>();
+  const stateOf = (target: FuzzTarget): RunState => {
+    let state = states.get(target);
+    if (state === undefined || state.finished) {
+      state = { planned: undefined, done: new Map(), seen: new Set(), finished: false };
+      states.set(target, state);
+    }
+    return state;
+  };
+  const finish = (ctx: RunContext): Promise<void> => {
+    const state = states.get(ctx.target);
+    if (state === undefined || state.finished) return Promise.resolve();
+    state.finished = true;
+    reportRouting(ctx, [...state.done.values()], state.planned);
+    return Promise.resolve();
+  };
   return {
     id: 'sessions',
     writes: false,
     plan(context: PlanContext): PlannedCell[] {
+      const state = stateOf(context.target);
       const cells: PlannedCell[] = [{ tool: null, applicable: true, estimatedRequests: 2 }, ...context.tools.map((tool): PlannedCell => ({ tool: tool.name, applicable: true, estimatedRequests: 2 }))];
-      if (context.sessionIssued === false) return cells.map((cell) => ({ tool: cell.tool, applicable: false, reason: STATELESS }));
-      const pair = sessionPair(context.target.principals);
-      if (pair === undefined) return cells.map((cell) => ({ tool: cell.tool, applicable: false, reason: 'needs two principals with credentials in different tenants' }));
-      return cells.map((cell) => {
-        const tool = context.tools.find((candidate) => candidate.name === cell.tool);
-        return tool !== undefined && !context.mayCall(tool) ? { tool: cell.tool, applicable: false, reason: 'writes not allowed' } : cell;
-      });
+      const planned = ((): PlannedCell[] => {
+        if (context.sessionIssued === false) return cells.map((cell) => ({ tool: cell.tool, applicable: false, reason: STATELESS }));
+        if (sessionPair(context.target.principals) === undefined) return cells.map((cell) => ({ tool: cell.tool, applicable: false, reason: 'needs two principals with credentials in different tenants' }));
+        return cells.map((cell) => {
+          const tool = context.tools.find((candidate) => candidate.name === cell.tool);
+          return tool !== undefined && !context.mayCall(tool) ? { tool: cell.tool, applicable: false, reason: 'writes not allowed' } : cell;
+        });
+      })();
+      state.planned = new Set(planned.flatMap((cell) => (cell.applicable && cell.tool !== null ? [cell.tool] : [])));
+      return planned;
     },
-    run: (tool, ctx) => (tool === null ? runSessionAuth(ctx) : runSessionRouting(tool, ctx)),
+    async run(tool, ctx) {
+      if (tool === null) return runSessionAuth(ctx);
+      const state = stateOf(ctx.target);
+      const { cell, record } = await runSessionRouting(tool, ctx);
+      if (record !== undefined) state.done.set(tool, record);
+      state.seen.add(tool);
+      if (state.planned !== undefined && [...state.planned].every((key) => state.seen.has(key))) await finish(ctx);
+      return cell;
+    },
+    finish,
   };
+}
+
+function reportRouting(ctx: RunContext, records: readonly RoutingRecord[], planned: ReadonlySet<string> | undefined): void {
+  const leaks = records.flatMap((record) => (record.leak === undefined ? [] : [record.leak]));
+  const first = leaks[0];
+  if (first === undefined) return;
+  const complete = planned === undefined || [...planned].every((tool) => records.some((record) => record.tool === tool));
+  if (complete && records.every((record) => record.ran)) {
+    const tools = records.map((record) => record.tool);
+    ctx.finding({
+      ...first,
+      tool: null,
+      message: `${first.message} The server ran the mixed call in the session's context on every tool (${tools.join(', ')}): the session id, not the token, decides who the caller is.`,
+      evidence: { ...first.evidence, summary: `${first.evidence.summary}; on ${first.tool ?? '?'}, and every tool ran the call in the session (${tools.length})` },
+    });
+    return;
+  }
+  for (const leak of leaks) ctx.finding(leak);
 }
 
 async function sessionOf(ctx: RunContext, principal: Principal): Promise<string | undefined> {
@@ -93,8 +170,8 @@ async function runSessionAuth(ctx: RunContext) {
     { label: `no credential with ${pair.a.name}'s session`, headers: {} as Record<string, string>, forged: false },
     { label: `forged: random credential with ${pair.a.name}'s session`, headers: { [header]: `${prefix}${randomBytes(24).toString('base64url')}` }, forged: true },
   ];
-  let failed = false;
   let requests = 0;
+  const accepted: { index: number; attempt: (typeof attempts)[number]; exchange: Exchange }[] = [];
   for (const [index, attempt] of attempts.entries()) {
     const exchange = await ctx.raw({
       principal: attempt.forged ? attempt.label : null,
@@ -106,31 +183,35 @@ async function runSessionAuth(ctx: RunContext) {
     requests += 1;
     if ('error' in exchange.response || exchange.response.status < 200 || exchange.response.status >= 300) continue;
     if (!exchange.response.body.includes('"result"')) continue;
-    failed = true;
-    const credential = attempt.forged ? 'a forged credential' : 'no credential';
+    accepted.push({ index, attempt, exchange });
+  }
+  const failed = accepted.length > 0;
+  const shown = accepted[0];
+  if (shown !== undefined) {
+    const credentials = accepted.map((entry) => (entry.attempt.forged ? 'a forged credential' : 'no credential')).join(' and with ');
     ctx.finding({
       ruleId: 'harness/forged-token-accepted',
       severity: harnessSeverity('harness/forged-token-accepted'),
       confidence: 'medium',
       messageId: 'session-authenticates',
-      message: `${pair.a.name}'s session id was accepted with ${credential}: tools/list answered ${exchange.response.status} with a result. A session id must never stand in for a token.`,
-      data: { session: pair.a.name, credential: attempt.forged ? 'forged' : 'none' },
+      message: `${pair.a.name}'s session id was accepted with ${credentials}: tools/list answered with a result. A session id must never stand in for a token.`,
+      data: { session: pair.a.name, credential: accepted.map((entry) => (entry.attempt.forged ? 'forged' : 'none')).join(', ') },
       tool: null,
-      principal: attempt.label,
+      principal: shown.attempt.label,
       victim: pair.a.name,
       input: null,
-      evidence: { summary: `tools/list with ${pair.a.name}'s Mcp-Session-Id and ${credential} answered ${exchange.response.status} with a result`, exchanges: [exchange] },
-      reproduce: { curl: ctx.curl(exchange), seed: ctx.options.seed, path: reproducePath('sessions', null, String(index)) },
+      evidence: { summary: `tools/list with ${pair.a.name}'s Mcp-Session-Id and ${credentials} answered with a result`, exchanges: accepted.map((entry) => entry.exchange) },
+      reproduce: { curl: ctx.curl(shown.exchange), seed: ctx.options.seed, path: reproducePath('sessions', null, String(shown.index)) },
     });
   }
-  return { status: failed ? ('failed' as const) : ('held' as const), ...(failed ? { reason: 'harness/forged-token-accepted' } : {}), cases: attempts.length, requests };
+  return failed ? { status: 'failed' as const, reason: 'harness/forged-token-accepted', cases: attempts.length, requests } : { status: 'held' as const, cases: attempts.length, requests };
 }
 
 /** B's token with A's session id on one tool: the answer must not carry what only A's side saw. */
-async function runSessionRouting(tool: string, ctx: RunContext) {
+async function runSessionRouting(tool: string, ctx: RunContext): Promise<{ cell: CellOutcome; record: RoutingRecord | undefined }> {
   const listed = ctx.tools.find((candidate) => candidate.name === tool);
   const pair = sessionPair(ctx.target.principals);
-  const none = (reason: string) => ({ status: 'not-exercised' as const, reason, cases: 0, requests: 0 });
+  const none = (reason: string) => ({ cell: { status: 'not-exercised' as const, reason, cases: 0, requests: 0 }, record: undefined });
   if (listed === undefined) return none('the tool is not listed');
   if (pair === undefined) return none('needs two principals in different tenants');
   const { a, b } = pair;
@@ -166,13 +247,14 @@ async function runSessionRouting(tool: string, ctx: RunContext) {
   const leaked = (outcome: CallOutcome): string[] => (outcome.kind === 'result' ? [...stringLeaves(outcome.data ?? outcome.text, new Set([outcome.text]))].filter((value) => aOnly.has(value) && !requestText.includes(value.toLowerCase())) : []);
   try {
     const first = await client.callTool(tool, input);
+    const ran = first.kind === 'result' || first.kind === 'tool-error';
     const values = leaked(first);
-    if (values.length === 0) return { status: 'held' as const, cases: 1, requests: 1 };
+    if (values.length === 0) return { cell: { status: 'held', cases: 1, requests: 1 }, record: { tool, ran, leak: undefined } };
     const again = await client.callTool(tool, input);
     const confirmed = leaked(again).some((value) => values.includes(value));
     const exchanges = [first.exchange, again.exchange].filter((exchange): exchange is Exchange => exchange !== undefined);
     const shown = values.slice(0, 3).map((value) => JSON.stringify(value)).join(', ');
-    ctx.finding({
+    const leak: HarnessFinding = {
       ruleId: 'harness/cross-tenant-read',
       severity: harnessSeverity('harness/cross-tenant-read'),
       confidence: confirmed ? 'high' : 'medium',
@@ -185,8 +267,8 @@ async function runSessionRouting(tool: string, ctx: RunContext) {
       input,
       evidence: { summary: `the answer carried ${shown}, seen only by ${a.name}'s tenant`, exchanges },
       reproduce: { curl: exchanges[0] === undefined ? '' : ctx.curl(exchanges[0]), seed: ctx.options.seed, path: reproducePath('sessions', tool, '0') },
-    });
-    return { status: 'failed' as const, reason: 'harness/cross-tenant-read', cases: 1, requests: 2 };
+    };
+    return { cell: { status: 'failed', reason: 'harness/cross-tenant-read', cases: 1, requests: 2 }, record: { tool, ran, leak } };
   } finally {
     await client.close().catch(() => undefined);
   }

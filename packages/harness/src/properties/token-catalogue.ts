@@ -144,7 +144,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 /**
  * Whether the server publishes RFC 9728 protected-resource metadata: a GET of
  * `/.well-known/oauth-protected-resource<path>`, then of `/.well-known/oauth-protected-resource`,
- * answered 200 with a JSON object. `get` sends one same-origin GET (through the run's recorder).
+ * answered 200 with a JSON object naming its `resource`. `get` sends one same-origin GET (through the run's recorder).
  *
  * @example
  * ```ts
@@ -162,7 +162,8 @@ export async function probeResourceMetadata(endpoint: URL, get: (url: string) =>
     if (answer?.status !== 200) continue;
     try {
       const document: unknown = JSON.parse(answer.body);
-      if (isRecord(document)) return true;
+      // RFC 9728 §2: `resource` is required (a catch-all JSON answer is not metadata).
+      if (isRecord(document) && typeof document.resource === 'string') return true;
     } catch {
       // not JSON: not metadata
     }
