@@ -367,6 +367,9 @@ describe('the exchange log', () => {
     const short = log.record(input({ principal: 'forged: x', request: { method: 'POST', url: 'http://127.0.0.1/mcp', headers: { authorization: 'Bearer x' }, body: '{"x":1}' } }));
     expect(short.request.headers.authorization).toBe('Bearer x');
     expect(short.request.body).toBe('{"x":1}');
+    // A forgery that contains a real token is recorded whole, by its own label.
+    const appended = log.record(input({ principal: 'forged: appended', request: { method: 'POST', url: 'http://127.0.0.1/mcp', headers: { authorization: `Bearer ${alice.reveal()}xyz` }, body: '' } }));
+    expect(appended.request.headers.authorization).toBe('Bearer forged: appended');
     log.redact(new Secret('revoked', 'revoked-token-value-1234'));
     expect(log.redactText('was revoked-token-value-1234')).toBe('was revoked');
   });
@@ -399,6 +402,19 @@ describe('curl quoting and variable names', () => {
     expect(shellQuote("it's")).toBe(`'it'\\''s'`);
     expect(tokenEnvVar('alice')).toBe('MCIFY_TOKEN_ALICE');
     expect(tokenEnvVar('ops-bot.2')).toBe('MCIFY_TOKEN_OPS_BOT_2');
+  });
+
+  it('braces a variable a name character follows', () => {
+    const exchange: Exchange = {
+      seq: 1,
+      principal: 'bob',
+      label: 'x',
+      request: { method: 'POST', url: 'http://127.0.0.1:1/mcp', headers: { authorization: "Bearer bob's tokenxyz" }, body: '{}' },
+      response: { status: 401, headers: {}, body: '' },
+      durationMs: 1,
+    };
+    const line = curlFor(exchange, { principals: [{ name: 'bob', tenant: 'g', scopes: undefined, token: new Secret("bob's token", 'x'.repeat(20)), claims: undefined, identity: [] }], credentialHeader: { name: 'authorization', prefix: 'Bearer ' } });
+    expect(line).toContain('-H "Authorization: Bearer ${MCIFY_TOKEN_BOB}xyz"');
   });
 
   it('adds the session id header and keeps literal $ and quotes safe', () => {

@@ -111,7 +111,13 @@ function shellWord(text: string, labels: readonly string[], variables: ReadonlyM
   if (!pieces.some((piece) => 'variable' in piece)) return shellQuote(text);
   const literals = pieces.flatMap((piece) => ('literal' in piece ? [piece.literal] : []));
   if (literals.every((literal) => !/["$`\\!]/.test(literal))) {
-    return `"${pieces.map((piece) => ('literal' in piece ? piece.literal : `$${piece.variable}`)).join('')}"`;
+    // `$NAME`, or `${NAME}` when a name character follows (a forgery that appends to a real token).
+    const rendered = pieces.map((piece, index) => {
+      if ('literal' in piece) return piece.literal;
+      const next = pieces[index + 1];
+      return next !== undefined && 'literal' in next && /^\w/.test(next.literal) ? `\${${piece.variable}}` : `$${piece.variable}`;
+    });
+    return `"${rendered.join('')}"`;
   }
   return pieces.map((piece) => ('literal' in piece ? shellQuote(piece.literal) : `"$${piece.variable}"`)).join('');
 }

@@ -87,6 +87,8 @@ export class ExchangeLog {
   /** Segment → label, for the secrets in {@link #secrets}. */
   readonly #segments = new Map<string, string>();
   readonly #listeners = new Set<ExchangeListener>();
+  /** {@link #ordered}'s cache, dropped when a credential is registered. */
+  #byLength: Known[] | undefined;
   #exchanges: Exchange[] = [];
   #seq = 0;
 
@@ -127,6 +129,7 @@ export class ExchangeLog {
   redact(secret: Secret): void {
     const value = secret.reveal();
     if (value.length < MIN_CREDENTIAL || this.#secrets.some((known) => known.value === value)) return;
+    this.#byLength = undefined;
     this.#forged.delete(value);
     this.#forged.set(value, secret.label);
     while (this.#forged.size > FORGED_LIMIT) {
@@ -197,8 +200,8 @@ export class ExchangeLog {
   #addSecret(secret: Secret): void {
     const value = secret.reveal();
     if (value.length === 0 || this.#secrets.some((known) => known.value === value)) return;
+    this.#byLength = undefined;
     this.#secrets.push({ value, label: secret.label });
-    this.#secrets.sort((a, b) => b.value.length - a.value.length);
     for (const core of secretCores(value)) {
       for (let i = 0; i + SEGMENT_LENGTH <= core.length; i += 1) {
         const segment = core.slice(i, i + SEGMENT_LENGTH);
@@ -237,11 +240,16 @@ export class ExchangeLog {
     return out;
   }
 
+  /** Every registered credential, longest first (a forgery that contains a real token is replaced whole). */
+  #ordered(): readonly Known[] {
+    this.#byLength ??= [...this.#secrets, ...[...this.#forged].map(([value, label]) => ({ value, label }))].sort((a, b) => b.value.length - a.value.length);
+    return this.#byLength;
+  }
+
   #redactWhole(text: string): string {
     if (text.length === 0) return text;
     let out = text;
-    for (const known of this.#secrets) if (out.includes(known.value)) out = out.split(known.value).join(known.label);
-    for (const [value, label] of this.#forged) if (out.includes(value)) out = out.split(value).join(label);
+    for (const known of this.#ordered()) if (out.includes(known.value)) out = out.split(known.value).join(known.label);
     return out;
   }
 
