@@ -19,15 +19,19 @@ export interface FuzzRun {
   readonly stdout: string;
   readonly stderr: string;
   readonly stderrLines: readonly string[];
+  /** What the live line showed, when the run had a terminal (`tty`). */
+  readonly status: readonly string[];
 }
 
 /**
  * Runs `mcify-audit ARGS` from the repository root. `stopWhen` sends the stop signal (SIGINT) as soon as
- * a line written to stderr matches it; without it, the run is never interrupted.
+ * a line written to stderr matches it; without it, the run is never interrupted. `tty` gives it a
+ * terminal's live status line.
  */
-export async function runFuzzCli(args: readonly string[], options: { stopWhen?: RegExp } = {}): Promise<FuzzRun> {
+export async function runFuzzCli(args: readonly string[], options: { stopWhen?: RegExp; tty?: boolean } = {}): Promise<FuzzRun> {
   const stdout: string[] = [];
   const stderr: string[] = [];
+  const status: string[] = [];
   let stop: () => void = () => undefined;
   const stopped = new Promise<void>((resolve) => {
     stop = resolve;
@@ -40,10 +44,10 @@ export async function runFuzzCli(args: readonly string[], options: { stopWhen?: 
     },
     untilStopped: () => stopped,
     color: false,
-    status: undefined,
+    status: options.tty === true ? (text) => status.push(text) : undefined,
   };
   const code = await runCli(args, io, repoRoot);
-  return { code, stdout: stdout.join('\n'), stderr: stderr.join('\n'), stderrLines: stderr };
+  return { code, stdout: stdout.join('\n'), stderr: stderr.join('\n'), stderrLines: stderr, status };
 }
 
 /** Parses a JSON fuzz report after checking it against docs/report.schema.json. */

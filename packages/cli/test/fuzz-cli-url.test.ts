@@ -90,6 +90,13 @@ describe('mcify-audit fuzz --url', () => {
       expect(failures.map((failure) => failure.attributes.type)).toContain('harness/cross-tenant-read');
       expect(descendants(xml, 'testcase')).toHaveLength(1);
       expectNoToken(replay.stdout + replay.stderr);
+      // On a terminal: one live line (tool, property, cases), no plain progress lines.
+      const live = await runFuzzCli([...words(line).slice(1), '--format', 'json'], { tty: true });
+      expect(live.status.some((text) => /^mcify-audit: fuzz \d+\/1 cells · read-isolation orders_get: /.test(text)), live.status.join('\n')).toBe(true);
+      expect(live.status.at(-1)).toBe('');
+      expect(live.stderrLines.filter((text) => text.startsWith('mcify-audit: read-isolation'))).toEqual([]);
+      expect(replay.stderrLines.some((text) => /^mcify-audit: read-isolation orders_get: failed .*cases, \d+ requests$/.test(text))).toBe(true);
+      expectNoToken(live.status.join('\n'));
       for (const format of ['text', 'sarif', 'markdown', 'html']) {
         const output = await runFuzzCli([...words(line).slice(1), '--format', format]);
         expect(output.code, output.stderr).toBe(1);

@@ -331,7 +331,8 @@ export function fuzzExitCode(report: Pick<FuzzReport, 'summary'>, failOn: FailOn
 
 /** Live progress: a transient line on a terminal; plain lines (one per finished cell) otherwise. */
 function progressDisplay(io: CommandIo) {
-  const live = createProgress(io.status, { delayMs: 0 });
+  // The engine already throttles its per-request events (one per cell every 200 ms).
+  const live = createProgress(io.status, { delayMs: 0, intervalMs: 0 });
   let cells = 0;
   let done = 0;
   return {
