@@ -440,14 +440,16 @@ export interface ObjectSnapshot {
 
 /**
  * Reads the objects named by `ids` again as `principal`: the harvest calls of the view that saw any
- * of them (the list page, the detail read), and for ids no harvest call saw (hook objects), each
- * harvest tool taking one id argument, called with the id. Calls run one after another.
+ * of them (the list page, the detail read), and for ids no harvest call saw (hook objects, objects
+ * created since), each harvest tool taking one id argument, called with the id, and with `lists`
+ * also each harvest tool taking no id (first page). Calls run one after another.
  */
 export async function snapshotObjects(
   deps: Pick<HarvestDeps, 'client' | 'tools' | 'deadline' | 'target' | 'mayCall' | 'isSensitive'>,
   principal: string,
   view: PrincipalView,
   ids: readonly string[],
+  options: { readonly lists?: boolean } = {},
 ): Promise<ObjectSnapshot> {
   const wanted = new Set(ids);
   const calls: { tool: string; args: Json }[] = [];
@@ -463,8 +465,14 @@ export async function snapshotObjects(
     const [only, ...others] = plan?.idArguments ?? [];
     return plan === undefined || only === undefined || others.length > 0 || only.identity ? [] : [{ tool, plan, argument: only }];
   });
-  for (const id of wanted) {
-    if (seenIn.has(id)) continue;
+  const unseen = [...wanted].filter((id) => !seenIn.has(id));
+  if (options.lists === true && unseen.length > 0) {
+    for (const tool of deps.tools.filter((listed) => isHarvestTool(listed, deps))) {
+      const plan = argumentPlan(tool.inputSchema, deps.target.idFields);
+      if (plan !== undefined && plan.idArguments.length === 0) calls.push({ tool: tool.name, args: plan.fixed });
+    }
+  }
+  for (const id of unseen) {
     for (const { tool, plan, argument } of idTools) {
       if (argument.integer && !/^-?\d+$/.test(id)) continue;
       calls.push({ tool: tool.name, args: { ...plan.fixed, [argument.name]: argument.integer ? Number(id) : id } });
