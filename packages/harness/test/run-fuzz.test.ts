@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatPlan } from '../src/engine/plan.js';
@@ -103,6 +104,27 @@ describe('runFuzz on orders-vulnerable', () => {
     expect(result.notes.find((note) => note.code === 'pools-differ')?.message).toMatch(/^The harvested pools of alice(, \w+)* differ/);
     expect(Object.keys(result.pools).sort()).toEqual(['alice', 'bob', 'carol', 'dave']);
   });
+
+  it('reports exactly the planted harness flaws, on the tools they are planted on', async () => {
+    const planted = (JSON.parse(readFileSync(join(fixtures, 'orders-vulnerable/planted.json'), 'utf8')) as { ruleId: string; tool: string | null }[])
+      .filter((entry) => entry.ruleId.startsWith('harness/'))
+      .map((entry) => `${entry.ruleId} ${entry.tool ?? '*'}`);
+    const result = await runFuzz(target, { seed: 4, runs: 20 });
+    const reported = [...new Set(result.findings.map((finding) => `${finding.ruleId} ${finding.tool ?? '*'}`))];
+    expect(reported.sort()).toEqual([...new Set(planted)].sort());
+    expect(result.budgetExhausted).toBe(false);
+    // Every cell ends in one of the four states, a reason on all but held ones.
+    for (const cell of result.cells) if (cell.status !== 'held') expect(cell.reason, `${cell.property} ${String(cell.tool)}`).toBeTypeOf('string');
+    // Successful non-read calls are listed for the user to restore, and every finding replays by seed and path.
+    expect(result.writes.length).toBeGreaterThan(0);
+    for (const finding of result.findings) {
+      expect(finding.reproduce.seed).toBe(4);
+      expect(finding.reproduce.path).toMatch(new RegExp(`^[a-z-]+/${finding.tool ?? '\\*'}:\\d+(:\\d+)*$`));
+      expect(finding.reproduce.curl).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\./);
+    }
+    const text = JSON.stringify(result);
+    for (const principal of target.principals) expect(text).not.toContain(principal.token?.reveal() ?? '\0');
+  }, 30_000);
 
   it('refuses to replay a cell the run does not have', async () => {
     await expect(runFuzz(target, { seed: 1, replay: 'authentication/no_such_tool:0' })).rejects.toThrow(/the server lists no tool no_such_tool/);
