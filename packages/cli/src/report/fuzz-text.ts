@@ -98,7 +98,7 @@ function matrixSection(report: FuzzReport, paint: Paint): string {
     });
     return `  ${printable(row.label).padEnd(firstWidth)}  ${cells.join('  ')}`.trimEnd();
   });
-  return [paint('bold', `Matrix (${plural(matrix.rows.length, 'tool')} × ${String(matrix.properties.length)} properties)`), paint('dim', header), ...rows].join('\n');
+  return [paint('bold', `Matrix (${plural(report.fuzz.tools.length, 'tool')} × ${String(matrix.properties.length)} properties)`), paint('dim', header), ...rows].join('\n');
 }
 
 function summaryLine(verdict: FuzzVerdict, paint: Paint): string {
