@@ -51,8 +51,8 @@ export const usage = `usage:
       --fail-on L           exit 1 on findings at level L or above: error (default), warning, never
       --id P.FIELD=VALUE    an id of principal P no list returns (repeatable)
       --public-value V      a value every tenant may see, never a cross-tenant finding (repeatable)
-      --revoked-token NAME=TOKEN  a revoked credential of NAME, which must be refused (repeatable)
-      --isolate tenant|user check isolation between tenants (default) or also between users
+      --revoked-token N=T   a revoked credential T of principal N, which must be refused (repeatable)
+      --isolate I           tenant (default): isolation between tenants; user: also between users
       --harvest-pages N     pages followed per tool while collecting ids (default 5)
       --max-skew SEC        seconds past exp that count as expired, whatever the server allows (default 60)
   mcify-audit --help | --version
