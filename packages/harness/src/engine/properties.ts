@@ -12,6 +12,7 @@ import { createAuthenticationProperty } from '../properties/authentication.js';
 import { readIsolation } from '../properties/read-isolation.js';
 import { createScopeEnforcementProperty } from '../properties/scope-enforcement.js';
 import { createSessionsProperty } from '../properties/sessions.js';
+import { stateful } from '../properties/stateful.js';
 import { writeIsolation } from '../properties/write-isolation.js';
 import { createHygieneMonitor, serverHygieneProperty } from '../properties/server-hygiene.js';
 import { harvestAll } from './harvest.js';
@@ -39,7 +40,7 @@ export function isFinishing(property: Property): property is FinishingProperty {
 
 /** Every property module of this build, fresh (their per-run state is their own), in {@link propertyIds} order. */
 export function fuzzProperties(): Property[] {
-  const modules: Property[] = [createAuthenticationProperty(), readIsolation, createSessionsProperty(), createScopeEnforcementProperty(), writeIsolation];
+  const modules: Property[] = [createAuthenticationProperty(), readIsolation, createSessionsProperty(), createScopeEnforcementProperty(), writeIsolation, stateful];
   const order = (property: Property) => propertyIds.indexOf(property.id);
   return modules.sort((a, b) => order(a) - order(b));
 }
