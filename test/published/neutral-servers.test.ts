@@ -324,11 +324,8 @@ describe('sdk-stateful: a stateful server on the official SDK McpServer', () => 
     });
     expect(new Set(Object.values(server.tokens)).size).toBe(4);
     expect(server.planted.map((flaw) => `${flaw.ruleId} ${String(flaw.tool)}`).sort()).toEqual([
-      'harness/cross-tenant-read profile_get',
-      'harness/cross-tenant-read projects_export',
-      'harness/cross-tenant-read projects_list',
+      'harness/cross-tenant-read null',
       'harness/cross-tenant-read tasks_get',
-      'harness/cross-tenant-read tasks_list',
       'harness/cross-tenant-write tasks_rename',
       'harness/forged-token-accepted null',
     ]);
@@ -415,7 +412,7 @@ describe('sdk-stateful: a stateful server on the official SDK McpServer', () => 
     expect((await tasksOf(chloe)).find((task) => task.id === 'tsk_cs_4201')?.title).toBe('renamed by northwind');
   });
 
-  it("runs a request on Nina's session as Nina with Chloe's token (planted session flaw: cross-tenant-read on the tools that answer without an id)", async () => {
+  it("runs every request on Nina's session as Nina with Chloe's token (planted session flaw: cross-tenant-read, target-wide)", async () => {
     const chloeOnNina = onSession(nina, bearer(tokenOf(server, 'chloe')));
     const answer = await post(server.url, toolCall('tasks_list'), chloeOnNina);
     expect(answer.status).toBe(200);
