@@ -1,10 +1,17 @@
 /** The scope-enforcement property against the fixtures: orders-vulnerable's ungated refund is found, the correct servers pass. */
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ledgerConfig, { mcifyAudit as ledgerHook } from '../../../fixtures/servers/ledger-sessions/mcify.config.js';
 import ordersConfig, { mcifyAudit as ordersHook } from '../../../fixtures/servers/orders/mcify.config.js';
 import vulnerableConfig, { mcifyAudit as vulnerableHook } from '../../../fixtures/servers/orders-vulnerable/mcify.config.js';
+import { harvestAll } from '../src/engine/harvest.js';
+import { runFuzz } from '../src/engine/run-fuzz.js';
 import type { Principal } from '../src/engine/types.js';
 import { createScopeEnforcementProperty, entitledByName, scopeGroup } from '../src/properties/scope-enforcement.js';
+import { blackBoxTarget } from '../src/target/black-box.js';
+import { bootConfig } from '../src/target/boot-config.js';
+import { inProcessTarget } from '../src/target/in-process.js';
+import { parseTokenSpec } from '../src/target/token-spec.js';
 import { bootTarget, runProperty, staticHarvest, type TestRun } from './auth-support.js';
 
 /** What the harvest of the orders fixtures finds: each user's own orders. */
@@ -110,4 +117,36 @@ describe('scope groups', () => {
     expect(entitledByName('orders_refund', ['orders:read', 'orders:refund'], ['orders:read', 'orders:refund'])).toBe(true);
     expect(entitledByName('orders_export', ['orders:read', 'orders:refund'], ['orders:read'])).toBe(false);
   });
+});
+
+describe('scope-enforcement through runFuzz (the real harvest, client and source map)', () => {
+  const engine = () => ({ properties: [createScopeEnforcementProperty()], harvest: (ctx: Parameters<typeof harvestAll>[0]) => harvestAll(ctx) });
+
+  it('in-process orders-vulnerable (sensitivity by the name rule): scope-not-enforced on orders_refund only, for carol and a token without scopes', async () => {
+    const target = await inProcessTarget(fileURLToPath(new URL('../../../fixtures/servers/orders-vulnerable/mcify.config.ts', import.meta.url)), { source: false });
+    try {
+      const result = await runFuzz(target, { runs: 15, seed: 2, timeoutMs: 60_000 }, { engine: engine() });
+      expect(result.findings.map((finding) => [finding.ruleId, finding.tool, finding.principal]).sort()).toEqual([
+        ['harness/scope-not-enforced', 'orders_refund', 'alice without scopes'],
+        ['harness/scope-not-enforced', 'orders_refund', 'carol'],
+      ]);
+      expect(result.writes.some((write) => write.tool === 'orders_refund' && write.principal === 'carol')).toBe(true);
+    } finally {
+      await target.close();
+    }
+  }, 30_000);
+
+  it('black-box ledger-sessions with --allow-writes: nothing; the scopes come from the --token specs', async () => {
+    const booted = await bootConfig(ledgerConfig, ledgerHook, { logging: { sink: () => undefined } });
+    try {
+      const tokens = Object.entries(booted.principals).map(([name, principal]) => parseTokenSpec(`${name}@${principal.tenant}[${principal.scopes.join(',')}]=${booted.tokens[name] ?? ''}`));
+      const target = await blackBoxTarget({ url: booted.url, tokens });
+      const result = await runFuzz(target, { runs: 10, seed: 2, timeoutMs: 60_000, allowWrites: true }, { engine: engine() });
+      await target.close();
+      expect(result.findings).toEqual([]);
+      expect(result.cells.find((cell) => cell.property === 'scope-enforcement' && cell.tool === 'invoices_void')?.status).toBe('held');
+    } finally {
+      await booted.close();
+    }
+  }, 30_000);
 });
