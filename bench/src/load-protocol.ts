@@ -22,6 +22,14 @@ export const loadJobSchema = z
     durationSec: z.number().positive().max(600),
     /** When set, a response whose body differs counts as a mismatch. */
     expectBody: z.string().optional(),
+    /**
+     * A request mix replayed instead of the single request above: each connection sends them in
+     * order, round and round (autocannon's `requests`). Their statuses are whatever the server answers.
+     */
+    requests: z
+      .array(z.object({ method: z.enum(['GET', 'POST', 'DELETE']), path: z.string().startsWith('/'), headers: z.record(z.string()), body: z.string().optional() }).strict())
+      .min(1)
+      .optional(),
   })
   .strict();
 export type LoadJob = z.infer<typeof loadJobSchema>;

@@ -39,6 +39,7 @@ async function runJob(job: LoadJob): Promise<LoadResult> {
     headers: job.headers,
     ...(job.body === undefined ? {} : { body: job.body }),
     ...(job.expectBody === undefined ? {} : { expectBody: job.expectBody }),
+    ...(job.requests === undefined ? {} : { requests: job.requests.map((request) => ({ ...request })) }),
     connections: job.connections,
     pipelining: 1,
     duration: job.durationSec,

@@ -12,11 +12,14 @@ import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { analyzerVsTsc } from './analyzer-vs-tsc.js';
 import { authOverhead } from './auth-overhead.js';
+import { demoAudit } from './demo-audit.js';
+import { fuzzFirstFinding } from './fuzz-first-finding.js';
+import { fuzzThroughput } from './fuzz-throughput.js';
 import { reportVsTsc } from './report-vs-tsc.js';
 import type { BenchContext, Benchmark, BenchmarkReport, Table } from './benchmark.js';
 
 /** Every benchmark, in run order. A new benchmark is a module plus one entry here. */
-const benchmarks: readonly Benchmark[] = [authOverhead, analyzerVsTsc, reportVsTsc];
+const benchmarks: readonly Benchmark[] = [authOverhead, analyzerVsTsc, reportVsTsc, fuzzThroughput, fuzzFirstFinding, demoAudit];
 
 const DEFAULT_DURATION_SEC = 5;
 const resultsDir = fileURLToPath(new URL('../../.bench-results/', import.meta.url));
