@@ -726,6 +726,35 @@ describe('the client against a loopback fake', () => {
     expect(outcome.exchange !== undefined && 'status' in outcome.exchange.response ? outcome.exchange.response.status : 0).toBe(200);
   });
 
+  it('backs off a 429 without Retry-After, and gives up after 3 retries', async () => {
+    let limited = 0;
+    const fake = await fakeMcp((message, _req, res) => {
+      if (message.method !== 'tools/call') return false;
+      const name = (message.params as { name?: string } | undefined)?.name;
+      if (name === 'always' || limited < 1) {
+        limited += 1;
+        res.writeHead(429, name === 'always' ? { 'retry-after': '0' } : {}).end();
+        return true;
+      }
+      answer(res, message.id, { content: [{ type: 'text', text: 'fine' }] });
+      return true;
+    });
+    servers.push(fake.server);
+    const target = await targetFor(fake.url, { alice: ALICE_FAKE });
+    const log = logFor(target);
+    const gate = new RateGate();
+    const client = await openPrincipalClient({ target, log, principal: 'alice', label: 'alice', token: ALICE_FAKE, requestTimeoutMs: 5000, gate, deadline: { remainingMs: () => 30_000 } });
+    const started = Date.now();
+    expect((await client.callTool('once', {})).kind).toBe('result');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    const always = await client.callTool('always', {});
+    expect(always).toMatchObject({ kind: 'http-error', status: 429 });
+    expect(log.exchanges().filter((exchange) => exchange.label === 'tools/call always')).toHaveLength(4);
+    expect(gate.counters).toMatchObject({ rateLimited: 5, retries: 4 });
+    await client.close();
+    await target.close();
+  });
+
   it('does not wait past the deadline: a Retry-After longer than the budget returns the 429', async () => {
     const fake = await fakeMcp((message, _req, res) => {
       if (message.method !== 'tools/call') return false;

@@ -1,7 +1,8 @@
 /**
  * The `fetch` the MCP SDK client is given: it sends through the target's pinned fetch, records each
  * exchange in the {@link ExchangeLog}, and waits out rate limits (a 429 or 503 with `Retry-After`
- * pauses that principal for the time given, within the run's deadline, then retries).
+ * pauses that principal for the time given, a 429 without it for 1, 2, then 4 s, within the run's
+ * deadline, then retries, at most 3 times).
  *
  * @module
  */
@@ -167,7 +168,8 @@ export function recordingFetch(options: RecordingFetchOptions): FetchLike {
       gate.count(response.status);
 
       if (response.status === 429 || response.status === 503) {
-        const pauseMs = retryAfterMs(response.headers.get('retry-after'));
+        // A 429 that says nothing about when: back off 1 s, 2 s, 4 s. A 503 without Retry-After is an error.
+        const pauseMs = retryAfterMs(response.headers.get('retry-after')) ?? (response.status === 429 ? 1000 * 2 ** attempt : undefined);
         const room = options.deadline?.remainingMs() ?? DEFAULT_MAX_PAUSE_MS;
         if (pauseMs !== undefined && attempt < maxRetries && pauseMs < room) {
           const text = await response.text().catch(() => '');

@@ -104,7 +104,7 @@ interface SecretPattern {
   readonly whole: string;
 }
 
-/** Stack frames: a line opening with `at ` after 4+ spaces, then a path, a `file://` URL or `node:`; also JSON-escaped. */
+/** Stack frames: a line opening with 4 spaces (or a tab) and `at `, then a path, a `file://` URL or `node:`; also JSON-escaped. */
 const STACK_FRAME = /(?:\n|\\n|^)((?: {4}|\t)at (?:[^\n\\"]*?[\s(])?(?:\/[\w.@-]|file:\/\/|node:|[A-Za-z]:(?:\\\\|\\|\/))[^\s)"]*)/;
 /** `<Name>Error:` opening a message: at the start, after a quote, `>` or a newline (raw or JSON-escaped). */
 const ERROR_OPENING = /(?:^|["'>\n]|\\n)\s*([A-Z][A-Za-z0-9]*Error): /;
