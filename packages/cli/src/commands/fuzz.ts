@@ -354,18 +354,18 @@ function progressDisplay(io: CommandIo) {
 }
 
 /**
- * `mcify-audit fuzz`: opens the target, prints the plan (stdout for the text format, stderr for the
- * others or with `--output`), runs it (or stops there with `--dry-run`), writes the report, closes the
- * target. SIGINT stops the run: the report of what ran is written, the cells left are not exercised.
+ * Runs the fuzz and returns its report without writing it: opens the target, prints the plan
+ * (through `planTo`), shows progress, closes the target. SIGINT (the io's stop signal) stops the run:
+ * the report of what ran comes back, the cells left not exercised. What `fuzz` and the demo share.
+ *
+ * @example
+ * ```ts
+ * const report = await buildFuzzReport(parseFuzzArgs(['--config', 'fixtures/servers/orders-vulnerable', '--runs', '25']), io, repoRoot);
+ * ```
  */
-export async function fuzz(options: FuzzCommandOptions, io: CommandIo, cwd: string = process.cwd()): Promise<number> {
-  const planTo = options.format === 'text' && options.output === undefined ? io.stdout : io.stderr;
+export async function buildFuzzReport(options: FuzzCommandOptions, io: CommandIo, cwd: string = process.cwd(), planTo: (line: string) => void = io.stderr): Promise<FuzzReport> {
   const target = await openTarget(options, cwd);
   try {
-    if (options.dryRun) {
-      io.stdout(formatPlan(await planFuzz(target, options.fuzz)));
-      return 0;
-    }
     const interrupt = new AbortController();
     let finished = false;
     void io.untilStopped().then(() => {
@@ -381,8 +381,7 @@ export async function fuzz(options: FuzzCommandOptions, io: CommandIo, cwd: stri
         onProgress: (event) => {
           if (event.kind === 'plan') {
             display.done();
-            planTo(formatPlan(event.plan));
-            if (planTo === io.stdout) io.stdout('');
+            planTo(`${formatPlan(event.plan)}\n`);
           }
           display.onProgress(event);
         },
@@ -391,7 +390,7 @@ export async function fuzz(options: FuzzCommandOptions, io: CommandIo, cwd: stri
       finished = true;
       display.done();
     }
-    const report = fuzzReport(result, {
+    return fuzzReport(result, {
       cwd,
       version: cliVersion,
       command: options.command,
@@ -400,24 +399,43 @@ export async function fuzz(options: FuzzCommandOptions, io: CommandIo, cwd: stri
       interrupted: interrupt.signal.aborted,
       replay: typeof options.fuzz.replay === 'string' ? options.fuzz.replay : undefined,
     });
-    const text = fuzzFormats[options.format](report, { cwd, sourceOf: sourceReader(cwd), color: options.output === undefined && options.format === 'text' && io.color === true });
-    if (options.output === undefined) {
-      io.stdout(text.endsWith('\n') ? text.slice(0, -1) : text);
-    } else {
-      const file = resolve(cwd, options.output);
-      try {
-        mkdirSync(dirname(file), { recursive: true });
-        writeFileSync(file, text.endsWith('\n') ? text : `${text}\n`);
-      } catch (error) {
-        throw new UsageError(`--output ${options.output}: cannot write the report (${error instanceof Error ? error.message : String(error)}).`);
-      }
-      const { errors, warnings, held, failed, notExercised, notApplicable } = report.summary;
-      io.stderr(
-        `mcify-audit: wrote the ${options.format} fuzz report to ${options.output}: ${String(errors)} error(s), ${String(warnings)} warning(s); checks ${String(held)} held, ${String(failed)} failed, ${String(notExercised)} not exercised, ${String(notApplicable)} not applicable.`,
-      );
-    }
-    return fuzzExitCode(report, options.failOn);
   } finally {
     await target.close();
   }
+}
+
+/**
+ * `mcify-audit fuzz`: prints the plan (stdout before a text report, stderr for the other formats or
+ * with `--output`), runs it (or stops there with `--dry-run`), writes the report, and returns 0 or 1
+ * by `--fail-on`. SIGINT stops the run and still writes the report of what ran.
+ */
+export async function fuzz(options: FuzzCommandOptions, io: CommandIo, cwd: string = process.cwd()): Promise<number> {
+  if (options.dryRun) {
+    const target = await openTarget(options, cwd);
+    try {
+      io.stdout(formatPlan(await planFuzz(target, options.fuzz)));
+      return 0;
+    } finally {
+      await target.close();
+    }
+  }
+  const planTo = options.format === 'text' && options.output === undefined ? io.stdout : io.stderr;
+  const report = await buildFuzzReport(options, io, cwd, planTo);
+  const text = fuzzFormats[options.format](report, { cwd, sourceOf: sourceReader(cwd), color: options.output === undefined && options.format === 'text' && io.color === true });
+  if (options.output === undefined) {
+    io.stdout(text.endsWith('\n') ? text.slice(0, -1) : text);
+  } else {
+    const file = resolve(cwd, options.output);
+    try {
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, text.endsWith('\n') ? text : `${text}\n`);
+    } catch (error) {
+      throw new UsageError(`--output ${options.output}: cannot write the report (${error instanceof Error ? error.message : String(error)}).`);
+    }
+    const { errors, warnings, held, failed, notExercised, notApplicable } = report.summary;
+    io.stderr(
+      `mcify-audit: wrote the ${options.format} fuzz report to ${options.output}: ${String(errors)} error(s), ${String(warnings)} warning(s); checks ${String(held)} held, ${String(failed)} failed, ${String(notExercised)} not exercised, ${String(notApplicable)} not applicable.`,
+    );
+  }
+  return fuzzExitCode(report, options.failOn);
 }
