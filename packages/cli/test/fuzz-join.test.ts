@@ -118,6 +118,8 @@ describe('joinReports', () => {
 describe('the joined report of orders-vulnerable in every format', () => {
   it('text, markdown, html, sarif and junit show both sides; the SARIF validates and marks the confirmed results', async () => {
     const real = await buildAuditReport(parseAuditArgs(['fixtures/servers/orders-vulnerable']), { stdout: () => undefined, stderr: () => undefined, untilStopped: () => Promise.resolve() }, repoRoot);
+    // A static report is still valid against the schema that now admits fuzz reports.
+    expectValid(real);
     // The fuzz's tools where the static inventory has them.
     const lines = new Map(real.tools.map((entry) => [entry.name, entry]));
     const result = vulnerableResult();
