@@ -15,9 +15,9 @@
  *   least one, the flaw is the transport's: one finding with `tool: null`; else one per tool that
  *   showed it. Findings are reported after the last planned cell, or by `finish`.
  *
- * Effects (a write through A's session showing in A's view) are left to the write-isolation property,
- * which compares views before and after: this property makes no writes of its own beyond the tool
- * calls described, and calls only tools `mayCall` allows.
+ * Only read tools (`readOnlyHint`, else the name's verb) get a routing cell: a write sent through A's
+ * session would change A's data for real, so effects through a session are not checked. Tools
+ * `mayCall` refuses are not applicable.
  *
  * @module
  */
@@ -26,6 +26,7 @@ import fc from 'fast-check';
 import type { CellOutcome, PlanContext, PlannedCell, Property, RunContext } from '../engine/property.js';
 import { cellSeed, reproducePath } from '../engine/seeds.js';
 import { harnessSeverity, type CallOutcome, type Exchange, type FuzzTarget, type HarnessFinding, type Principal } from '../engine/types.js';
+import { toolKind } from '../engine/harvest.js';
 import { arbitraryFor } from '../fuzz/schema-arbitrary.js';
 
 const STATELESS = 'stateless: the server issues no Mcp-Session-Id';
@@ -111,9 +112,13 @@ export function createSessionsProperty(): SessionsProperty {
       const planned = ((): PlannedCell[] => {
         if (context.sessionIssued === false) return cells.map((cell) => ({ tool: cell.tool, applicable: false, reason: STATELESS }));
         if (sessionPair(context.target.principals) === undefined) return cells.map((cell) => ({ tool: cell.tool, applicable: false, reason: 'needs two principals with credentials in different tenants' }));
-        return cells.map((cell) => {
+        return cells.map((cell): PlannedCell => {
           const tool = context.tools.find((candidate) => candidate.name === cell.tool);
-          return tool !== undefined && !context.mayCall(tool) ? { tool: cell.tool, applicable: false, reason: 'writes not allowed' } : cell;
+          if (tool === undefined) return cell;
+          if (!context.mayCall(tool)) return { tool: cell.tool, applicable: false, reason: 'writes not allowed' };
+          // A write sent through another's session would change the victim's data for real.
+          if (toolKind(tool) !== 'read') return { tool: cell.tool, applicable: false, reason: "not a read tool: only reads are sent through another principal's session" };
+          return cell;
         });
       })();
       state.planned = new Set(planned.flatMap((cell) => (cell.applicable && cell.tool !== null ? [cell.tool] : [])));
