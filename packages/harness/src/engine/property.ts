@@ -75,6 +75,11 @@ export interface RawRequest {
   readonly body?: string;
   /** Overrides the URL (same origin only: query-string token class). */
   readonly url?: string;
+  /**
+   * Headers as a list where a name may repeat (two `Authorization` lines, catalogue class 2). When the
+   * traffic layer supports it, it is sent instead of `headers`; otherwise `headers` is sent.
+   */
+  readonly headerList?: readonly (readonly [string, string])[];
 }
 
 /** How long the run has left. */
