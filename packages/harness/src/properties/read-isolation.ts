@@ -22,6 +22,7 @@ import { harvestRequests, toolKind } from '../engine/harvest.js';
 import {
   answerLeaves,
   attackerSide,
+  canonicalJson,
   isolationPairs,
   namedInRequest,
   requestFragments,
@@ -61,8 +62,16 @@ export function caseReach(outcome: CallOutcome, namedVictimValues: boolean): Cas
 export class Reach {
   readonly counts: Record<CaseReach, number> = { reached: 0, 'refused-named': 0, validation: 0, refused: 0 };
 
+  /** The last reach added. */
+  last: CaseReach | undefined;
+
   add(reach: CaseReach): void {
     this.counts[reach] += 1;
+    this.last = reach;
+  }
+
+  get total(): number {
+    return Object.values(this.counts).reduce((sum, count) => sum + count, 0);
   }
 
   get exercised(): boolean {
@@ -154,7 +163,24 @@ async function runReadCell(tool: ListedTool, ctx: RunContext): Promise<CellOutco
     return views;
   };
 
-  const check = async ({ pair: index, args }: { pair: number; args: unknown }): Promise<boolean> => {
+  // Reads have no side effects: an input drawn again (a tool without arguments, a shrink step) gets
+  // the verdict it got, without another request.
+  const verdicts = new Map<string, { readonly held: boolean; readonly failure: Failure | undefined; readonly reach: CaseReach | undefined }>();
+  const check = async (input: { pair: number; args: unknown }): Promise<boolean> => {
+    const key = `${String(input.pair)}\0${canonicalJson(input.args)}`;
+    const known = verdicts.get(key);
+    if (known !== undefined) {
+      if (known.reach !== undefined) reach.add(known.reach);
+      if (!known.held) failure = known.failure;
+      return known.held;
+    }
+    const before = reach.total;
+    const held = await checkOnce(input);
+    if (!ctx.deadline.expired()) verdicts.set(key, { held, failure: held ? undefined : failure, reach: reach.total > before ? reach.last : undefined });
+    return held;
+  };
+
+  const checkOnce = async ({ pair: index, args }: { pair: number; args: unknown }): Promise<boolean> => {
     const pair = pairs[index];
     if (pair === undefined || ctx.deadline.expired()) return true;
     const victimView = harvest.views.get(pair.victim);
