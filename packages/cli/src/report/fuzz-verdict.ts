@@ -38,7 +38,7 @@ export function fuzzVerdictOf(report: FuzzReport): FuzzVerdict {
   if (fuzz.interrupted) lines.push('The run was interrupted: the checks it did not finish are not exercised.');
   if (fuzz.budgetExhausted && !fuzz.interrupted) lines.push('The time budget (--timeout) ran out: the checks it did not reach are not exercised. Give a longer --timeout, or fewer --runs.');
   if (summary.notExercised > 0 && !fuzz.interrupted && !fuzz.budgetExhausted) {
-    lines.push(`${plural(summary.notExercised, 'check')} not exercised: no generated input reached an object (see the reasons in the matrix). They are not shown as held.`);
+    lines.push(`${plural(summary.notExercised, 'check')} not exercised (the reasons are listed with the matrix): they are not shown as held.`);
   }
   if (fuzz.replay !== undefined) lines.push(`This run replayed one case (--path ${fuzz.replay}); the other cells did not run.`);
   let problems: string;
