@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { plantedStaticLines, plantedStaticOutcome, readPlanted, type PlantedFlaw } from '../src/demo/planted.js';
+import { plantedOutcome, plantedStaticLines, plantedStaticOutcome, plantedTotalLine, readPlanted, type PlantedFlaw } from '../src/demo/planted.js';
 import { staticReportDemo } from '../src/demo/static-report.js';
 import type { CommandIo } from '../src/io.js';
 import type { ReportFinding } from '../src/report/report.js';
@@ -33,6 +33,25 @@ describe('planted static flaws', () => {
       '2 of 4 planted static flaws reported',
     ]);
     expect(plantedStaticLines({ reported: outcome.reported, missed: [] }, 'planted.json')).toEqual(['2 of 2 planted static flaws reported']);
+  });
+
+  it('counts planted harness/ flaws against the fuzz findings (rule, tool, file), and totals both kinds', () => {
+    const planted = [flaw('mcify/scoped-queries', 'orders_get'), flaw('harness/cross-tenant-read', 'orders_get'), flaw('harness/forged-token-accepted', null, 'mcify.config.ts'), flaw('harness/cross-tenant-write', 'orders_cancel')];
+    const dynamic = plantedOutcome(
+      planted,
+      [
+        finding('harness/cross-tenant-read', 'orders_get'),
+        finding('harness/forged-token-accepted', null, 'mcify.config.ts'),
+        // The static rule on the same tool is not the dynamic flaw; the write on another tool is not this one.
+        finding('mcify/scoped-queries', 'orders_cancel'),
+        finding('harness/cross-tenant-write', 'orders_refund'),
+      ],
+      'harness/',
+    );
+    expect(dynamic.reported.map((entry) => `${entry.ruleId} ${entry.tool ?? '*'}`)).toEqual(['harness/cross-tenant-read orders_get', 'harness/forged-token-accepted *']);
+    expect(dynamic.missed.map((entry) => `${entry.ruleId} ${entry.tool ?? '*'}`)).toEqual(['harness/cross-tenant-write orders_cancel']);
+    const statics = plantedOutcome(planted, [finding('mcify/scoped-queries', 'orders_get')], 'mcify/');
+    expect(plantedTotalLine(statics, dynamic)).toBe('3 of 4 planted flaws reported (1 static, 2 dynamic)');
   });
 
   it("reads the fixture's planted.json, and refuses a file that is not one", () => {

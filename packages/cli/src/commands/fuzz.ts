@@ -317,8 +317,8 @@ async function openTarget(options: FuzzCommandOptions, cwd: string): Promise<Fuz
   });
 }
 
-/** Every credential of the run: what the report must never contain. */
-function secretsOf(target: FuzzTarget): Secret[] {
+/** Every credential and declared secret of the target: none of them may reach a report. */
+export function secretsOf(target: FuzzTarget): Secret[] {
   return [...target.principals.flatMap((principal) => (principal.token === undefined ? [] : [principal.token])), ...Object.values(target.revoked), ...target.secrets];
 }
 

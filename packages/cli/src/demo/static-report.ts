@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { buildAuditReport, exitCodeFor, formats, parseAuditArgs, sourceReader } from '../commands/audit.js';
 import type { CommandIo } from '../io.js';
-import { plantedStaticLines, plantedStaticOutcome, readPlanted } from './planted.js';
+import type { Report } from '../report/report.js';
+import { plantedStaticLines, plantedStaticOutcome, readPlanted, type PlantedOutcome } from './planted.js';
 
 /** The fixture whose static report the demo shows, relative to the repository root. */
 export const vulnerableFixture = 'fixtures/servers/orders-vulnerable';
@@ -15,13 +16,20 @@ export interface StaticReportDemo {
   readonly io: CommandIo;
 }
 
+/** What the static part ran and found. */
+export interface StaticAudit {
+  /** 0 when the report ran and found every planted static flaw, else 1. */
+  readonly code: 0 | 1;
+  readonly report: Report;
+  readonly outcome: PlantedOutcome;
+}
+
 /**
  * The demo's static part: prints the text report of `orders-vulnerable` exactly as `mcify-audit
  * fixtures/servers/orders-vulnerable --fail-on never` does, then, from that same report, which of the
  * fixture's planted static flaws it did not report and `N of M planted static flaws reported`.
- * Resolves 0 when the report ran and found every one, else 1.
  */
-export async function staticReportDemo({ repoRoot: root, plantedFile = `${vulnerableFixture}/planted.json`, io }: StaticReportDemo): Promise<number> {
+export async function staticAudit({ repoRoot: root, plantedFile = `${vulnerableFixture}/planted.json`, io }: StaticReportDemo): Promise<StaticAudit> {
   // Without a trailing separator, as a working directory is.
   const repoRoot = resolve(root);
   const args = [vulnerableFixture, '--fail-on', 'never'];
@@ -35,5 +43,10 @@ export async function staticReportDemo({ repoRoot: root, plantedFile = `${vulner
   const outcome = plantedStaticOutcome(readPlanted(resolve(repoRoot, plantedFile)), report);
   io.stdout('');
   for (const line of plantedStaticLines(outcome, plantedFile)) io.stdout(line);
-  return exitCodeFor(report, options.failOn) === 0 && outcome.missed.length === 0 ? 0 : 1;
+  return { code: exitCodeFor(report, options.failOn) === 0 && outcome.missed.length === 0 ? 0 : 1, report, outcome };
+}
+
+/** {@link staticAudit}, resolving its exit code: 0 when the report ran and found every planted static flaw, else 1. */
+export async function staticReportDemo(demo: StaticReportDemo): Promise<number> {
+  return (await staticAudit(demo)).code;
 }
