@@ -193,6 +193,12 @@ describe('what the variants build', () => {
     }
   });
 
+  it('sends two Authorization lines where the traffic layer can, the joined value where it cannot', async () => {
+    const built = await find(catalogueFor(await targetOf()), 'two-authorization-headers').build();
+    expect(built.headerList?.map(([name]) => name)).toEqual(['authorization', 'authorization']);
+    expect(built.headers.authorization).toBe(built.headerList?.map(([, value]) => value).join(', '));
+  });
+
   it('puts the token in the query string for class 2, and changes a character that counts', async () => {
     const target = await targetOf();
     const catalogue = catalogueFor(target);

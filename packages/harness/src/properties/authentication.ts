@@ -201,6 +201,7 @@ async function runCell(tool: string | null, ctx: RunContext, catalogue: TokenCat
       headers,
       body,
       ...(built.url === undefined ? {} : { url: built.url }),
+      ...(built.headerList === undefined ? {} : { headerList: [...Object.entries(headers).filter(([name]) => !built.headerList?.some(([repeated]) => repeated.toLowerCase() === name.toLowerCase())), ...built.headerList] }),
     });
     requests += 1;
     return { exchange, afterwards: built.afterwards?.() };

@@ -44,6 +44,12 @@ export interface BuiltCredential {
   /** Same-origin URL to send to instead of the endpoint (token in the query string). */
   readonly url?: string;
   /**
+   * Credential headers with a repeated name (two `Authorization` lines): sent as separate lines where
+   * the traffic layer can (`RawRequest.headerList`), else `headers` (the same values joined by `, `,
+   * which is what `fetch` makes of a repeated header) goes instead.
+   */
+  readonly headerList?: readonly (readonly [string, string])[];
+  /**
    * What the answer alone cannot show, asked after it arrived: class 12's listener was fetched. Returns
    * why the variant failed, or undefined.
    */
@@ -301,8 +307,11 @@ export function catalogueFor(target: FuzzTarget, options: CatalogueOptions = {})
       fixed('basic-scheme', { authorization: `Basic ${base64urlEncode('mcify-audit:not-a-password')}` }),
       fixed('bearer-empty', { authorization: 'Bearer ' }),
       fixed('bearer-lowercase-empty', { authorization: 'bearer ' }),
-      // fetch (and Node's HTTP client) join a repeated header into one value: two lines cannot be sent.
-      fixed('two-authorization-headers-joined', { authorization: `Bearer ${randomToken()}, Bearer ${randomToken()}` }),
+      // Two lines where the traffic layer can send them; else joined into one value, as fetch does.
+      variant('two-authorization-headers', () => {
+        const lines: [string, string][] = [['authorization', `Bearer ${randomToken()}`], ['authorization', `Bearer ${randomToken()}`]];
+        return Promise.resolve({ headers: { authorization: lines.map(([, value]) => value).join(', ') }, headerList: lines });
+      }),
     ];
     if (subjectToken !== undefined) {
       const url = new URL(target.url);
