@@ -4,6 +4,9 @@
  * replay line (tokens read from MCIFY_TOKEN_<NAME>, as the docs say), the other formats, and SIGINT.
  * No token of the run appears in any output.
  */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootConfig, type BootedServer } from '@mcify-audit/harness';
 import config, { mcifyAudit } from '../../../fixtures/servers/orders-vulnerable/mcify.config.js';
@@ -105,6 +108,22 @@ describe('mcify-audit fuzz --url', () => {
       }
     }, 60_000);
   });
+
+  it('--timeout: the cells the budget does not reach are not exercised, the report is still written (--output), and the verdict is not held', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'mcify-fuzz-output-'));
+    try {
+      const run = await runFuzzCli(['fuzz', ...target, '--allow-writes', '--runs', '1000', '--timeout', '2', '--seed', '3', '--format', 'html', '--output', join(folder, 'out', 'fuzz.html')]);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toMatch(/^mcify-audit: wrote the html fuzz report to .*fuzz\.html: \d+ error\(s\), \d+ warning\(s\); checks \d+ held, \d+ failed, [1-9]\d* not exercised, \d+ not applicable\.$/m);
+      const html = readFileSync(join(folder, 'out', 'fuzz.html'), 'utf8');
+      expect(html).toContain('⚠ not tested: not exercised</span><br><span class="muted">time budget');
+      expect(html).not.toContain('every check held');
+      expect(html).toContain('The time budget (--timeout) ran out');
+      expectNoToken(html + run.stderr);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('SIGINT stops the run and writes the report of what ran: the cells left are not exercised', async () => {
     const run = await runFuzzCli(['fuzz', ...target, '--allow-writes', '--runs', '10', '--seed', '1', '--format', 'json'], { stopWhen: /^mcify-audit: harvest\.\.\.$/ });
