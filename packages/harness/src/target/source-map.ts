@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { ToolSource } from '../engine/types.js';
 
@@ -68,7 +68,6 @@ export async function sourceMapOf(path: string): Promise<SourceMap> {
 
   const analyzer = await import('@mcify-audit/analyzer');
   const { ts } = analyzer;
-  const program = ts.createProgram({ rootNames: files, options: compilerOptionsFor(ts, folder) });
   let options: import('@mcify-audit/analyzer').AnalyzerOptions | undefined;
   try {
     options = analyzer.findOptionsFile(folder)?.options;
@@ -76,42 +75,46 @@ export async function sourceMapOf(path: string): Promise<SourceMap> {
     options = undefined;
   }
   const resolved = analyzer.resolveOptions(options);
-  const result = analyzer.analyzeProgram(program, options, files);
   const tools = new Map<string, ToolSource>();
-  for (const entry of result.tools) {
-    if (entry.kind !== 'tool' || entry.name === null || tools.has(entry.name)) continue;
-    const sourceFile = program.getSourceFile(entry.file);
-    const call = sourceFile === undefined ? undefined : callOnLine(ts, sourceFile, entry.line);
-    const start = call === undefined || sourceFile === undefined ? { line: entry.line, column: 1 } : lineColumn(sourceFile, call.getStart(sourceFile));
-    const end = call === undefined || sourceFile === undefined ? { line: entry.line, column: 1 } : endOfFirstLine(sourceFile, call);
-    // The inventory's own `sensitive`, when the analyzer records it; else the rule it applies (a sensitive verb in the name or description).
-    const recorded = (entry as { readonly sensitive?: unknown }).sensitive;
-    const description = call === undefined ? undefined : descriptionOf(ts, call);
-    const sensitive = typeof recorded === 'boolean' ? recorded : analyzer.sensitiveVerbOf(entry.name, description, resolved) !== undefined;
-    tools.set(entry.name, { file: resolve(entry.file), line: start.line, column: start.column, endLine: end.line, endColumn: end.column, sensitive });
+  // File by file, without a type checker: the inventory's names and positions are syntactic, and a
+  // program over the project's dependencies' types would take seconds.
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    const sourceFile = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKindOf(ts, file));
+    let result: import('@mcify-audit/analyzer').AnalysisResult;
+    try {
+      result = analyzer.analyzeSourceFile(sourceFile, options);
+    } catch {
+      continue;
+    }
+    for (const entry of result.tools) {
+      if (entry.kind !== 'tool' || entry.name === null || tools.has(entry.name)) continue;
+      const call = callOnLine(ts, sourceFile, entry.line);
+      const start = call === undefined ? { line: entry.line, column: 1 } : lineColumn(sourceFile, call.getStart(sourceFile));
+      const end = call === undefined ? { line: entry.line, column: 1 } : endOfFirstLine(sourceFile, call);
+      // The inventory's own `sensitive`, when the analyzer records it; else the rule it applies (a sensitive verb in the name or description).
+      const recorded = (entry as { readonly sensitive?: unknown }).sensitive;
+      const description = call === undefined ? undefined : descriptionOf(ts, call);
+      const sensitive = typeof recorded === 'boolean' ? recorded : analyzer.sensitiveVerbOf(entry.name, description, resolved) !== undefined;
+      tools.set(entry.name, { file: resolve(file), line: start.line, column: start.column, endLine: end.line, endColumn: end.column, sensitive });
+    }
   }
   return { configFile, tools };
 }
 
 type Ts = typeof import('typescript');
 
-/** The folder's `tsconfig.json` options when it has one, else what an mcify project compiles with. */
-function compilerOptionsFor(ts: Ts, folder: string): import('typescript').CompilerOptions {
-  const defaults: import('typescript').CompilerOptions = {
-    allowJs: true,
-    noEmit: true,
-    skipLibCheck: true,
-    strict: true,
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-  };
-  const tsconfig = join(folder, 'tsconfig.json');
-  if (!existsSync(tsconfig)) return defaults;
-  const read = ts.readConfigFile(tsconfig, (file) => ts.sys.readFile(file));
-  if (read.error !== undefined) return defaults;
-  const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, folder);
-  return { ...parsed.options, allowJs: true, noEmit: true, composite: false, incremental: false, skipLibCheck: true };
+/** The script kind a file's extension says. */
+function scriptKindOf(ts: Ts, file: string): import('typescript').ScriptKind {
+  if (/\.(tsx)$/.test(file)) return ts.ScriptKind.TSX;
+  if (/\.(jsx)$/.test(file)) return ts.ScriptKind.JSX;
+  if (/\.(js|mjs|cjs)$/.test(file)) return ts.ScriptKind.JS;
+  return ts.ScriptKind.TS;
 }
 
 function lineColumn(sourceFile: import('typescript').SourceFile, position: number): { line: number; column: number } {
