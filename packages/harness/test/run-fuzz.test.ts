@@ -20,8 +20,9 @@ describe('resolveFuzzOptions', () => {
   });
 
   it('keeps a given seed, parses a replay path, and is idempotent', () => {
-    const resolved = resolveFuzzOptions({ seed: 7, runs: 10, replay: 'read-isolation/orders_get:3' });
-    expect(resolved).toMatchObject({ seed: 7, seedSource: 'given', runs: 10, replay: { property: 'read-isolation', tool: 'orders_get', path: '3' } });
+    const resolved = resolveFuzzOptions({ seed: 7, runs: 10, replay: 'read-isolation/orders_get:3:1:0' });
+    expect(resolved).toMatchObject({ seed: 7, seedSource: 'given', runs: 10, replay: { property: 'read-isolation', tool: 'orders_get', path: '3:1:0' } });
+    expect(resolveFuzzOptions({ seed: 7, replay: 'authentication/*:106' }).replay).toEqual({ property: 'authentication', tool: null, path: '106' });
     expect(resolveFuzzOptions(resolved)).toBe(resolved);
   });
 

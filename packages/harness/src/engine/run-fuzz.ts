@@ -108,7 +108,7 @@ export function resolveFuzzOptions(options: FuzzOptions | FuzzRunOptions = {}): 
     throw new FuzzOptionsError(`Fuzz options: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || 'options'}: ${issue.message}`).join('; ')}.`);
   }
   const value = parsed.data;
-  const replay = typeof value.replay === 'string' ? parseReproducePath(value.replay) : value.replay;
+  const replay = typeof value.replay === 'string' ? replayOf(value.replay) : value.replay;
   if (replay !== undefined && value.seed === undefined) {
     throw new FuzzOptionsError('Fuzz options: a replay (--path) needs the seed it was found with (--seed N, as printed in the finding\'s "reproduce").');
   }
@@ -126,6 +126,18 @@ export function resolveFuzzOptions(options: FuzzOptions | FuzzRunOptions = {}): 
     concurrency: value.concurrency,
     expectedPools: value.expectedPools,
   };
+}
+
+/**
+ * A `--path` value read back. A fast-check path has `:` between its steps (`4:2` after shrinking), so
+ * the tool ends at the first `:` after the property whose remainder is such a path.
+ */
+function replayOf(text: string): { property: PropertyId; tool: string | null; path: string } {
+  const parsed = parseReproducePath(text);
+  const tool = parsed.tool ?? '*';
+  const split = /^(.*?):(\d+(?::\d+)*)$/.exec(`${tool}:${parsed.path}`);
+  if (split?.[1] === undefined || split[2] === undefined) return parsed;
+  return { property: parsed.property, tool: split[1] === '*' ? null : split[1], path: split[2] };
 }
 
 // ---------------------------------------------------------------------------------------------------
