@@ -123,6 +123,10 @@ describe('authentication through runFuzz (the real client, harvest and context)'
       expect(result.writes.some((write) => write.principal.startsWith('forged: ') && write.tool === 'orders_create')).toBe(true);
       const text = JSON.stringify(result);
       for (const principal of target.principals) expect(text).not.toContain(principal.token?.reveal());
+      // --seed N --path P sends exactly that case again, and reports the same finding.
+      const replayed = await runFuzz(target, { seed: 11, replay: finding?.reproduce.path ?? '', timeoutMs: 30_000, excludeTools }, { engine: engine() });
+      expect(replayed.findings.map((again) => [again.ruleId, again.tool, again.principal, again.reproduce.path])).toEqual([[finding?.ruleId, null, finding?.principal, finding?.reproduce.path]]);
+      expect(replayed.cells.filter((cell) => cell.property === 'authentication').map((cell) => [cell.tool, cell.status])).toEqual([[null, 'failed']]);
     } finally {
       await target.close();
     }
