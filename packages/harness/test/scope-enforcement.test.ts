@@ -131,6 +131,15 @@ describe('scope-enforcement through runFuzz (the real harvest, client and source
         ['harness/scope-not-enforced', 'orders_refund', 'carol'],
       ]);
       expect(result.writes.some((write) => write.tool === 'orders_refund' && write.principal === 'carol')).toBe(true);
+      // The replay line runs that case alone, from the seeded data (reset() first), and finds it again.
+      const path = result.findings[0]?.reproduce.path ?? '';
+      expect(path).toMatch(/^scope-enforcement\/orders_refund:\d+(:\d+)*$/);
+      await target.reset?.();
+      const replayed = await runFuzz(target, { seed: 2, replay: path, timeoutMs: 30_000 }, { engine: engine() });
+      expect(replayed.findings.map((finding) => [finding.ruleId, finding.tool, finding.principal]).sort()).toEqual([
+        ['harness/scope-not-enforced', 'orders_refund', 'alice without scopes'],
+        ['harness/scope-not-enforced', 'orders_refund', 'carol'],
+      ]);
     } finally {
       await target.close();
     }
