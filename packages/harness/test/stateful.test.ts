@@ -25,7 +25,7 @@ describe('create tools and the cell', () => {
       { name: 'note_get', inputSchema: object({ noteId: { type: 'string' } }, ['noteId']) },
     ];
     const context = { target, tools, options: fuzzOptions({ runs: 20 }), mayCall: () => true, isSensitive: () => false };
-    expect(statefulCell(context)).toEqual({ tool: null, applicable: true, estimatedRequests: 360 });
+    expect(statefulCell(context)).toEqual({ tool: null, applicable: true, estimatedRequests: 180 });
     expect(statefulCell({ ...context, mayCall: (tool: ListedTool) => !tool.name.endsWith('create') })).toEqual({ tool: null, applicable: false, reason: 'writes not allowed' });
     expect(statefulCell({ ...context, tools: tools.slice(1) }).applicable).toBe(false);
     expect(statefulCell({ ...context, target: { ...target, principals: [{ name: 'alice', tenant: 'acme' }] } as unknown as FuzzTarget }).applicable).toBe(false);
@@ -155,7 +155,7 @@ describe('stateful sequences on orders-vulnerable', () => {
 describe('stateful sequences on the correct servers', () => {
   for (const name of ['orders', 'ledger-sessions'] as const) {
     it(`${name}: held, nothing reported`, async () => {
-      const run = await isolationRun(name, { runs: 20 });
+      const run = await isolationRun(name, { runs: 24 });
       try {
         expect((await stateful.run(null, run.context)).status).toBe('held');
         expect(run.context.collected().findings).toEqual([]);

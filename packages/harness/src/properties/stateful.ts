@@ -86,9 +86,9 @@ export function statefulCell(context: Pick<PlanContext, 'target' | 'tools' | 'op
   return { tool: null, applicable: true, estimatedRequests: sequencesFor(context.options.runs) * maxCommands * 6 };
 }
 
-/** Sequences per run: a quarter of `--runs` (each is several requests), at least 10. */
+/** Sequences per run: a quarter of `--runs` (each is several requests), at least 5. */
 function sequencesFor(runs: number): number {
-  return Math.max(10, Math.ceil(runs / 4));
+  return Math.max(5, Math.ceil(runs / 4));
 }
 
 // ---------------------------------------------------------------------------------------------------
