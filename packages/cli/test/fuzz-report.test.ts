@@ -130,6 +130,9 @@ describe('the fuzz verdict', () => {
     // A run cut short by the budget or an interruption is not clean either, whatever the cells say.
     expect(fuzzVerdictOf(build({ ...cleanResult(), budgetExhausted: true })).level).toBe('warn');
     expect(fuzzVerdictOf(build(cleanResult(), { interrupted: true })).problems).not.toBe('every check held');
+    // A replay of one case that held says so, not that every check held.
+    const replayed = cleanResult();
+    expect(fuzzVerdictOf(build({ ...replayed, cells: replayed.cells.filter((cell) => cell.tool === 'orders_get' && cell.property === 'read-isolation') }, { replay: 'read-isolation/orders_get:3' }))).toMatchObject({ level: 'warn', problems: 'the replayed case held: it did not reproduce' });
     // Nothing applicable: nothing was tested.
     const nothing = cleanResult();
     expect(fuzzVerdictOf(build({ ...nothing, cells: nothing.cells.map((cell) => ({ ...cell, status: 'not-applicable' as const, reason: 'writes not allowed' })) })).problems).toBe('nothing was tested: every check is not applicable');

@@ -352,10 +352,10 @@ export function tokenVariable(principal: string): string {
   return `MCIFY_TOKEN_${principal.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
 }
 
-/** Whether the report says every check held: never with a failed or not-exercised cell, nor a run cut short. */
+/** Whether the report says every check held: never with a failed or not-exercised cell, nor a run cut short or replaying one case. */
 export function everythingHeld(report: Pick<FuzzReport, 'summary' | 'fuzz'>): boolean {
   const { summary, fuzz } = report;
-  return summary.errors + summary.warnings === 0 && summary.failed === 0 && summary.notExercised === 0 && summary.held > 0 && !fuzz.budgetExhausted && !fuzz.interrupted;
+  return summary.errors + summary.warnings === 0 && summary.failed === 0 && summary.notExercised === 0 && summary.held > 0 && !fuzz.budgetExhausted && !fuzz.interrupted && fuzz.replay === undefined;
 }
 
 /** Turns a fuzz (or joined) report into the text of one format. */

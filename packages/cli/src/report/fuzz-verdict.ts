@@ -47,6 +47,8 @@ export function fuzzVerdictOf(report: FuzzReport): FuzzVerdict {
     problems = `${plural(total, 'problem')} (${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')})${split}`;
   } else if (everythingHeld(report)) {
     problems = 'every check held';
+  } else if (fuzz.replay !== undefined && summary.failed === 0 && summary.notExercised === 0 && summary.held > 0) {
+    problems = 'the replayed case held: it did not reproduce';
   } else if (summary.held === 0 && summary.notExercised === 0) {
     problems = cells === 0 ? 'nothing was tested: no check ran' : 'nothing was tested: every check is not applicable';
   } else if (summary.notExercised > 0) {
