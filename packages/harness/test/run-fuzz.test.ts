@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatPlan } from '../src/engine/plan.js';
 import type { FuzzProgress } from '../src/engine/progress.js';
-import { FuzzOptionsError, planFuzz, resolveFuzzOptions, runFuzz, TIME_BUDGET } from '../src/engine/run-fuzz.js';
+import { FuzzOptionsError, INTERRUPTED, planFuzz, resolveFuzzOptions, runFuzz, TIME_BUDGET } from '../src/engine/run-fuzz.js';
 import { cellSeed, ReplayPathError } from '../src/engine/seeds.js';
 import type { FuzzTarget } from '../src/engine/types.js';
 import { inProcessTarget } from '../src/target/in-process.js';
@@ -90,6 +90,18 @@ describe('runFuzz on orders-vulnerable', () => {
     expect(events[0]).toEqual({ kind: 'phase', phase: 'listing' });
     expect(events.some((event) => event.kind === 'plan')).toBe(true);
     expect(events.filter((event) => event.kind === 'cell-end')).toHaveLength(applicable.length);
+  });
+
+  it('stops when the caller aborts (Ctrl-C): the cells left are not exercised (interrupted), and the result comes back', async () => {
+    const stop = new AbortController();
+    const result = await runFuzz(target, { seed: 5, runs: 10 }, { signal: stop.signal, onProgress: (event) => {
+      if (event.kind === 'cell-start') stop.abort();
+    } });
+    expect(result.budgetExhausted).toBe(true);
+    const left = result.cells.filter((cell) => cell.status === 'not-exercised' && cell.reason === INTERRUPTED);
+    expect(left.length).toBeGreaterThan(0);
+    expect(result.cells.filter((cell) => cell.reason === TIME_BUDGET)).toEqual([]);
+    expect(result.notes.find((note) => note.code === 'time-budget')?.message).toMatch(/^the run was interrupted: /);
   });
 
   it('replays one cell only, and says when the pools differ from the replayed run', async () => {

@@ -163,6 +163,8 @@ const OVERRUN_GRACE_MS = 2_000;
 
 /** The reason of cells the budget did not reach. */
 export const TIME_BUDGET = 'time budget';
+/** The reason of cells left when the caller's signal stopped the run (Ctrl-C). */
+export const INTERRUPTED = 'interrupted';
 
 /**
  * Lists the target's tools (as its first principal) and plans the run without running it: what
@@ -269,11 +271,11 @@ export async function runFuzz(target: FuzzTarget, options: FuzzOptions | FuzzRun
     for (const cell of plan.cells) if (!cell.applicable) cells.set(cell, { tool: cell.tool, property: cell.property, status: 'not-applicable', reason: cell.reason, cases: 0, requests: 0, seed: cell.seed });
 
     const ordered = plan.cells.map((cell) => cells.get(cell)).filter((cell): cell is Cell => cell !== undefined);
-    const unreached = ordered.filter((cell) => cell.status === 'not-exercised' && cell.reason?.startsWith(TIME_BUDGET) === true);
+    const unreached = ordered.filter((cell) => cell.status === 'not-exercised' && (cell.reason?.startsWith(TIME_BUDGET) === true || cell.reason?.startsWith(INTERRUPTED) === true));
     const budgetExhausted = unreached.length > 0;
     if (budgetExhausted) {
       const why = deadline.endedBy === 'interrupted' ? 'the run was interrupted' : `the time budget of ${formatMs(resolved.timeoutMs)} ran out`;
-      context.note({ code: 'time-budget', message: `${why}: ${String(unreached.length)} of ${String(applicable.length)} cells were not exercised (${TIME_BUDGET}).` });
+      context.note({ code: 'time-budget', message: `${why}: ${String(unreached.length)} of ${String(applicable.length)} cells were not exercised (${deadline.endedBy === 'interrupted' ? INTERRUPTED : TIME_BUDGET}).` });
     }
     const { rateLimited, answers } = traffic.gate.counters;
     if (traffic.gate.rateLimitedShare() > 0.2) {
@@ -379,7 +381,8 @@ async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Pr
 /** One cell, within the budget; never throws. */
 async function runCell(cell: PlanCell, property: Property | undefined, context: EngineContext, deadline: RunDeadline, emit: ProgressListener, harvested: boolean): Promise<Cell> {
   const base = { tool: cell.tool, property: cell.property, seed: cell.seed };
-  const unreached: Cell = { ...base, status: 'not-exercised', reason: TIME_BUDGET, cases: 0, requests: 0 };
+  const stopped = () => (deadline.endedBy === 'interrupted' ? INTERRUPTED : TIME_BUDGET);
+  const unreached: Cell = { ...base, status: 'not-exercised', reason: stopped(), cases: 0, requests: 0 };
   if (deadline.expired() || !harvested) {
     emit({ kind: 'cell-end', cell: unreached });
     return unreached;
@@ -393,20 +396,21 @@ async function runCell(cell: PlanCell, property: Property | undefined, context: 
       counter.count();
     })), deadline);
     if (outcome === undefined) {
-      result = { ...unreached, requests: counter.requests };
+      result = { ...unreached, reason: stopped(), requests: counter.requests };
     } else {
       const cut = deadline.expired() && outcome.status === 'held' && outcome.cases < context.options.runs && context.options.replay === undefined;
       result = {
         ...base,
         status: cut ? 'not-exercised' : outcome.status,
-        reason: cut ? `${TIME_BUDGET} (${String(outcome.cases)} of ${String(context.options.runs)} cases ran)` : outcome.reason,
+        // A property that stopped on the deadline says "time budget"; an interrupt is said as such.
+        reason: cut ? `${stopped()} (${String(outcome.cases)} of ${String(context.options.runs)} cases ran)` : stopped() === INTERRUPTED && outcome.reason?.startsWith(TIME_BUDGET) === true ? INTERRUPTED + outcome.reason.slice(TIME_BUDGET.length) : outcome.reason,
         cases: outcome.cases,
         requests: outcome.requests > 0 ? outcome.requests : counter.requests,
       };
     }
   } catch (error) {
     if (isBudgetAbort(error, deadline)) {
-      result = { ...unreached, requests: counter.requests };
+      result = { ...unreached, reason: stopped(), requests: counter.requests };
     } else {
       const message = error instanceof Error ? error.message : String(error);
       context.note({ code: 'target', message: `${cell.property} on ${cell.tool ?? 'the target'} stopped with an error: ${message}`, ...(cell.tool === null ? {} : { tool: cell.tool }) } satisfies HarnessNote);
