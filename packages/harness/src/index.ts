@@ -22,7 +22,7 @@ export { isIdLikeName, isIdentityFieldName, sortedPool } from './fuzz/field-name
 export { supportedFormats } from './fuzz/formats.js';
 
 // The fuzz engine: targets, runs, plans, progress, and the vocabulary they share.
-export { runFuzz, planFuzz, resolveFuzzOptions, fuzzDefaults, FuzzOptionsError, FuzzRunError, TIME_BUDGET, type FuzzOptions, type FuzzRunOptions, type FuzzControl } from './engine/run-fuzz.js';
+export { runFuzz, planFuzz, resolveFuzzOptions, fuzzDefaults, FuzzOptionsError, FuzzRunError, TIME_BUDGET, INTERRUPTED, type FuzzOptions, type FuzzRunOptions, type FuzzControl } from './engine/run-fuzz.js';
 export { buildPlan, formatPlan, endpointText, type FuzzPlan, type PlanCell, type SeedSource } from './engine/plan.js';
 export { progressLine, type FuzzProgress, type FuzzPhase, type ProgressListener } from './engine/progress.js';
 export { createDeadline, BudgetExhaustedError, type RunDeadline } from './engine/budget.js';
