@@ -234,6 +234,15 @@ describe('harvestAll on a scripted server', () => {
     expect(notes.some((note) => note.startsWith('harvest: ') && note.includes('alice'))).toBe(true);
   });
 
+  it('says so once when it may call no tool at all', async () => {
+    const server = scripted();
+    const notes: string[] = [];
+    const deps = server.deps();
+    await harvestAll({ ...deps, target: { ...deps.target, mode: 'black-box' }, mayCall: (tool) => tool.annotations?.readOnlyHint === true && tool.name !== 'whoami', note: (note) => notes.push(note.message) });
+    expect(server.calls).toEqual([]);
+    expect(notes).toEqual([expect.stringMatching(/^The harvest could call no tool: no listed tool is annotated readOnlyHint: true/) as unknown]);
+  });
+
   it('refresh harvests again now, without replacing the stored view', async () => {
     const server = scripted();
     const harvest = await harvestAll(server.deps());

@@ -296,8 +296,9 @@ class Harvester {
     this.#idTools = planned.filter(({ plan }) => plan.idArguments.length > 0);
   }
 
-  get idTools(): readonly { tool: ListedTool; plan: ArgumentPlan }[] {
-    return this.#idTools;
+  /** How many tools the harvest may call. */
+  get toolCount(): number {
+    return this.#listTools.length + this.#idTools.length;
   }
 
   /** One call through the limiter; undefined when the budget is out or the call threw. (The client layer pauses for 429s.) */
@@ -408,8 +409,15 @@ export async function harvestAll(deps: HarvestDeps): Promise<Harvest> {
   };
   const poolHashes = Object.fromEntries([...views.keys()].map((name) => [name, poolHash(idPool(name), identityPool(name))]));
 
+  if (harvester.toolCount === 0) {
+    const why =
+      deps.target.mode === 'black-box'
+        ? 'no listed tool is annotated readOnlyHint: true (with --allow-writes, tools whose name reads, such as *_list or *_get, are called too)'
+        : 'no listed tool reads by its annotations or its name (get, list, search, ...) without being sensitive';
+    deps.note?.({ code: 'harvest', message: `The harvest could call no tool: ${why}. Isolation inputs draw only on the hook's objects and --id values.` });
+  }
   for (const [name, view] of views) {
-    if (view.ids.size === 0) {
+    if (view.ids.size === 0 && harvester.toolCount > 0) {
       deps.note?.({ code: 'harvest', message: `The harvest found no ids in ${name}'s answers: inputs drawn for ${name}'s objects are generated only (name them with the hook's objects or --id ${name}.FIELD=VALUE).` });
     }
   }
@@ -469,7 +477,7 @@ export async function snapshotObjects(
   if (options.lists === true && unseen.length > 0) {
     for (const tool of deps.tools.filter((listed) => isHarvestTool(listed, deps))) {
       const plan = argumentPlan(tool.inputSchema, deps.target.idFields);
-      if (plan !== undefined && plan.idArguments.length === 0) calls.push({ tool: tool.name, args: plan.fixed });
+      if (plan?.idArguments.length === 0) calls.push({ tool: tool.name, args: plan.fixed });
     }
   }
   for (const id of unseen) {
