@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatJunit } from '../src/report/format-junit.js';
 import { formatFuzzHtml } from '../src/report/fuzz-html.js';
+import { commentSize, markdownCommentBudget } from '../src/report/format-markdown.js';
 import { formatFuzzMarkdown } from '../src/report/fuzz-markdown.js';
 import { fuzzReport, secretSegmentLength, type FuzzReport } from '../src/report/fuzz-report.js';
 import { harnessRuleDocsUrl } from '../src/report/fuzz-rules.js';
@@ -88,6 +89,22 @@ describe('markdown', () => {
     // Untrusted text cannot inject HTML.
     expect(markdown).toContain('&lt;b&gt;&amp;"\'&lt;/b&gt; \\]\\]&gt;');
     expect(markdown).not.toContain('<b>');
+  });
+});
+
+describe('markdown within a GitHub comment', () => {
+  it('leaves out the replay details, then rows, then the matrix, and says so', () => {
+    const result = vulnerableResult();
+    const [first] = result.findings;
+    if (first === undefined) throw new Error('no finding');
+    const many = Array.from({ length: 400 }, (_, index) => ({ ...first, ruleId: 'harness/wrong-status' as const, severity: 'warning' as const, tool: `tool_${String(index)}`, evidence: { summary: `status 500 ${'x'.repeat(200)}`, exchanges: [] }, reproduce: { ...first.reproduce, path: `authentication/tool_${String(index)}:${String(index)}` } }));
+    const markdown = formatFuzzMarkdown(build({ ...result, findings: [...result.findings, ...many] }), context);
+    expect(commentSize(markdown)).toBeLessThanOrEqual(markdownCommentBudget);
+    expect(markdown.split('\n')[0]).toBe('## ❌ mcify-audit fuzz: 405 problems (4 errors, 401 warnings)');
+    expect(markdown).toContain('#### [harness/wrong-status](');
+    expect(markdown).toContain('wrong-status): 400 warnings (10 shown)');
+    expect(markdown).toMatch(/> Left out to fit a GitHub comment: the replay and curl lines, the 2 writes, all but 10 findings of each rule/);
+    expect(formatFuzzMarkdown(build(), context)).not.toContain('Left out');
   });
 });
 
