@@ -131,6 +131,8 @@ describe('scope-enforcement through runFuzz (the real harvest, client and source
         ['harness/scope-not-enforced', 'orders_refund', 'carol'],
       ]);
       expect(result.writes.some((write) => write.tool === 'orders_refund' && write.principal === 'carol')).toBe(true);
+      // Each was replayed after reset() and ran again.
+      expect(result.findings.map((finding) => finding.confidence)).toEqual(['high', 'high']);
       // The replay line runs that case alone, from the seeded data (reset() first), and finds it again.
       const path = result.findings[0]?.reproduce.path ?? '';
       expect(path).toMatch(/^scope-enforcement\/orders_refund:\d+(:\d+)*$/);

@@ -10,7 +10,8 @@
  *    `reset()`), as each principal of the tenant with strictly fewer scopes (fewest first), each on its
  *    own objects since tools may confine to the caller, and in-process also with a token minted for the
  *    top principal with no scopes at all;
- * 3. a result without `isError` is `harness/scope-not-enforced`; 403 with `insufficient_scope` is
+ * 3. a result without `isError` is `harness/scope-not-enforced` (`high` confidence when, replayed after
+ *    `reset()`, it runs again); 403 with `insufficient_scope` is
  *    correct; a tool error or any other status is `harness/wrong-status`. In-process, a tool error is
  *    first checked against a control (the same call with the top principal's scopes minted for the same
  *    identity): when the control fails too, the object was unusable and nothing is reported.
@@ -222,7 +223,14 @@ async function runCell(toolName: string | null, ctx: RunContext) {
       const client = await clientFor(caller);
       const outcome = await call(client, replaced.input, caller.label);
       testedNow.push(caller.label);
-      const verdict = await judgeScope(ctx, tool, caller, replaced.input, outcome, top);
+      const again = async (): Promise<CallOutcome | undefined> => {
+        // Replayed from the seeded data, so the object is in the state the first call found it in.
+        if (ctx.target.reset === undefined || ctx.deadline.expired()) return undefined;
+        await ctx.target.reset();
+        consumed.clear();
+        return call(client, replaced.input, caller.label);
+      };
+      const verdict = await judgeScope(ctx, tool, caller, replaced.input, outcome, top, again);
       if (outcome.kind === 'result' || verdict?.consumes === true) for (const id of replaced.ids) consumed.add(id);
       if (verdict !== undefined) violations.push(verdict.violation);
     }
@@ -319,13 +327,16 @@ async function judgeScope(
   input: unknown,
   outcome: CallOutcome,
   top: Principal,
+  again: () => Promise<CallOutcome | undefined>,
 ): Promise<{ violation: Violation; consumes: boolean } | undefined> {
   const exchanges = outcome.exchange === undefined ? [] : [outcome.exchange];
   const who = caller.noScopes ? `a token for ${top.name} with no scopes` : `${caller.label} (scopes: ${caller.scopes.join(' ') || 'none'})`;
   if (outcome.kind === 'result') {
-    const summary = `${tool.name} ran for ${who} and returned a result without isError, where ${top.name} (scopes: ${(top.scopes ?? []).join(' ')}) was needed to show it succeeds`;
+    const replayed = await again();
+    if (replayed?.exchange !== undefined) exchanges.push(replayed.exchange);
+    const summary = `${tool.name} ran for ${who} and returned a result without isError, where ${top.name} (scopes: ${(top.scopes ?? []).join(' ')}) was needed to show it succeeds${replayed?.kind === 'result' ? '; replayed after reset(), it ran again' : ''}`;
     return {
-      violation: { ruleId: 'harness/scope-not-enforced', messageId: 'scope-not-enforced', message: `${tool.name} does not enforce its scope: ${who} called it and it succeeded.`, summary, caller, input, exchanges, confirmed: true },
+      violation: { ruleId: 'harness/scope-not-enforced', messageId: 'scope-not-enforced', message: `${tool.name} does not enforce its scope: ${who} called it and it succeeded.`, summary, caller, input, exchanges, confirmed: replayed?.kind === 'result' },
       consumes: true,
     };
   }
