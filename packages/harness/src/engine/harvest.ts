@@ -263,13 +263,15 @@ function limiter(slots: number): <T>(task: () => Promise<T>) => Promise<T> {
   let active = 0;
   const waiting: (() => void)[] = [];
   return async <T>(task: () => Promise<T>): Promise<T> => {
+    // A finishing task hands its slot to the next waiting one, so no newcomer slips in between.
     if (active >= slots) await new Promise<void>((resolve) => waiting.push(resolve));
-    active += 1;
+    else active += 1;
     try {
       return await task();
     } finally {
-      active -= 1;
-      waiting.shift()?.();
+      const next = waiting.shift();
+      if (next === undefined) active -= 1;
+      else next();
     }
   };
 }
