@@ -1,8 +1,11 @@
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runFuzz } from '../src/engine/run-fuzz.js';
+import { planFuzz, runFuzz } from '../src/engine/run-fuzz.js';
 import type { FuzzTarget } from '../src/engine/types.js';
 import { blackBoxTarget } from '../src/target/black-box.js';
+import { inProcessTarget } from '../src/target/in-process.js';
 import { bootConfig, type BootedServer } from '../src/target/boot-config.js';
 import { loadConfig, referenceConfigOf } from '../src/target/load-config.js';
 import { parseTokenSpec } from '../src/target/token-spec.js';
@@ -100,5 +103,61 @@ describe('blackBoxTarget against ledger-sessions (opaque tokens)', () => {
       expect(principal.identity).toEqual([principal.tenant]);
     }
     expect(target.source).toBeUndefined();
+  });
+});
+
+describe('an API-key server', () => {
+  let folder: string;
+  let server: BootedServer;
+  beforeAll(async () => {
+    // A config on the reference core, outside the repository, resolving its packages through a link.
+    folder = mkdtempSync(join(tmpdir(), 'mcify-audit-api-key-'));
+    symlinkSync(resolve(import.meta.dirname, '../../../node_modules'), join(folder, 'node_modules'), 'dir');
+    writeFileSync(
+      join(folder, 'mcify.config.mjs'),
+      [
+        "import { apiKey, defineConfig, defineTool } from '@mcify/core';",
+        "import { requireAuth } from '@mcify/core/middleware';",
+        "import { z } from 'zod';",
+        "const keys = { 'key-of-ann-0123456789': 'north', 'key-of-ben-0123456789': 'south' };",
+        'export default defineConfig({',
+        "  name: 'keys', version: '1.0.0',",
+        "  auth: apiKey({ headerName: 'X-Team-Key', verify: (key) => (key in keys ? { tenant: keys[key] } : false) }),",
+        "  tools: [defineTool({ name: 'team_get', description: 'The caller team.', middlewares: [requireAuth()], input: z.object({}), output: z.object({ tenant: z.string() }), handler: (_input, ctx) => ({ tenant: String(ctx.auth.claims.tenant) }) })],",
+        '});',
+        "export const mcifyAudit = { principals: { ann: { tenant: 'north' }, ben: { tenant: 'south' } }, issueToken: (name) => `key-of-${name}-0123456789` };",
+      ].join('\n'),
+    );
+    const loaded = await loadConfig(join(folder, 'mcify.config.mjs'));
+    server = await bootConfig(referenceConfigOf(loaded, 'test'), loaded.hook, { logging: { sink: () => undefined } });
+  }, 60_000);
+  afterAll(async () => {
+    await server.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('black-box: the ApiKey challenge names the header the keys go in, and the keys work there', async () => {
+    const target = await blackBoxTarget({ url: server.url, tokens: tokenSpecs(server) });
+    try {
+      expect(target.challengeScheme).toBe('ApiKey');
+      expect(target.credentialHeader).toEqual({ name: 'x-team-key', prefix: '' });
+      expect(target.tokenKind).toBe('opaque');
+      const plan = await planFuzz(target, { seed: 1, runs: 5 });
+      expect(plan.tools.map((tool) => tool.name)).toEqual(['team_get']);
+    } finally {
+      await target.close();
+    }
+  });
+
+  it('in-process: the header the config names', async () => {
+    const target = await inProcessTarget(join(folder, 'mcify.config.mjs'), { source: false });
+    try {
+      expect(target.challengeScheme).toBe('ApiKey');
+      expect(target.credentialHeader).toEqual({ name: 'x-team-key', prefix: '' });
+      expect(target.tokenKind).toBe('opaque');
+      expect((await planFuzz(target, { seed: 1, runs: 5 })).tools.map((tool) => tool.name)).toEqual(['team_get']);
+    } finally {
+      await target.close();
+    }
   });
 });

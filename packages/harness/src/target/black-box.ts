@@ -75,11 +75,14 @@ export function jwtScopesOf(claims: Readonly<Record<string, unknown>> | undefine
 
 /**
  * The auth scheme the server's refusal of a request without credentials names (`WWW-Authenticate:
- * Bearer ...` → `Bearer`, `ApiKey ...` → `ApiKey`); undefined when it accepted the request or names
- * neither. The probe is an `initialize` request on a connection of its own (a server refusing it may
+ * Bearer ...` → `Bearer`, `ApiKey ...` → `ApiKey`, with the `header="..."` an API-key challenge names);
+ * undefined when it accepted the request or names neither. The probe is an `initialize` request on a connection of its own (a server refusing it may
  * close the connection without reading the body), and the answer's body is read and dropped.
  */
-export async function probeChallengeScheme(fetch: FuzzTarget['fetch'], url: URL): Promise<{ scheme: 'Bearer' | 'ApiKey' | undefined; status: number | undefined }> {
+export async function probeChallengeScheme(
+  fetch: FuzzTarget['fetch'],
+  url: URL,
+): Promise<{ scheme: 'Bearer' | 'ApiKey' | undefined; status: number | undefined; headerName: string | undefined }> {
   const body = JSON.stringify({
     jsonrpc: '2.0',
     id: 0,
@@ -90,19 +93,22 @@ export async function probeChallengeScheme(fetch: FuzzTarget['fetch'], url: URL)
   try {
     response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', connection: 'close' }, body });
   } catch {
-    return { scheme: undefined, status: undefined };
+    return { scheme: undefined, status: undefined, headerName: undefined };
   }
   await response.arrayBuffer().catch(() => undefined);
   const header = response.headers.get('www-authenticate') ?? '';
   const scheme = /^\s*([A-Za-z][A-Za-z0-9_-]*)/.exec(header)?.[1]?.toLowerCase();
-  return { scheme: scheme === 'bearer' ? 'Bearer' : scheme === 'apikey' || scheme === 'api-key' ? 'ApiKey' : undefined, status: response.status };
+  // `ApiKey realm="mcp", header="x-api-key"`: the header the key goes in.
+  const headerName = /(?:^|[\s,])header="?([A-Za-z0-9!#$%&'*+.^_`|~-]+)"?/i.exec(header)?.[1]?.toLowerCase();
+  return { scheme: scheme === 'bearer' ? 'Bearer' : scheme === 'apikey' || scheme === 'api-key' ? 'ApiKey' : undefined, status: response.status, headerName };
 }
 
 /**
  * Builds a black-box target: resolves the host once (refusing a non-loopback one not named in
  * `allowRemote`), pins every request to that address, checks the principals (at least two tenants),
  * decodes JWT claims for identity and scopes (`[scope,...]` given on `--token` wins), and probes the
- * endpoint without credentials for the challenge scheme a 401 must carry (`Bearer` when it names none).
+ * endpoint without credentials for the challenge scheme a 401 must carry (`Bearer` when it names none)
+ * and, for an `ApiKey` challenge, the header the tokens go in.
  *
  * @throws {TargetError} for a URL that cannot be audited as given; {@link TokenSpecError} for the principals.
  * @example
@@ -133,7 +139,8 @@ export async function blackBoxTarget(options: BlackBoxOptions): Promise<FuzzTarg
       isolate: options.isolate ?? 'tenant',
       tokenKind,
       challengeScheme: probe.scheme ?? 'Bearer',
-      credentialHeader: { name: 'authorization', prefix: 'Bearer ' },
+      // An API-key server gets the key in the header its challenge names (x-api-key when it names none).
+      credentialHeader: probe.scheme === 'ApiKey' ? { name: probe.headerName ?? 'x-api-key', prefix: '' } : { name: 'authorization', prefix: 'Bearer ' },
       issuer: undefined,
       objects: options.ids ?? {},
       publicValues: [...(options.publicValues ?? [])],
