@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseFuzzArgs } from '../src/commands/fuzz.js';
+import { fuzzExitCode, parseFuzzArgs } from '../src/commands/fuzz.js';
 import { UsageError } from '../src/usage-error.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'mcify-fuzz-args-'));
@@ -117,5 +117,16 @@ describe('parseFuzzArgs refuses, saying what to type', () => {
   it('never echoes a token, even a mistyped one', () => {
     const message = usageError([...url, '--token', `al ice=${aliceToken}`, '--token', 'bob=@bob.txt']);
     expect(message).toMatch(/the principal's name must be/);
+  });
+});
+
+describe('fuzzExitCode', () => {
+  const summary = (errors: number, warnings: number) => ({ summary: { files: 0, tools: 1, errors, warnings, held: 1, failed: 0, notExercised: 3, notApplicable: 0 } });
+  it('is 1 on findings at or above --fail-on, else 0; checks not exercised alone never fail the run', () => {
+    expect(fuzzExitCode(summary(1, 0), 'error')).toBe(1);
+    expect(fuzzExitCode(summary(0, 2), 'error')).toBe(0);
+    expect(fuzzExitCode(summary(0, 2), 'warning')).toBe(1);
+    expect(fuzzExitCode(summary(3, 2), 'never')).toBe(0);
+    expect(fuzzExitCode(summary(0, 0), 'warning')).toBe(0);
   });
 });
