@@ -1,6 +1,9 @@
 /** The scope-enforcement property against the fixtures: orders-vulnerable's ungated refund is found, the correct servers pass. */
 import { fileURLToPath } from 'node:url';
+import { defineConfig, defineTool, oauth, ToolError } from '@mcify/core';
+import { requireAuth } from '@mcify/core/middleware';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import ledgerConfig, { mcifyAudit as ledgerHook } from '../../../fixtures/servers/ledger-sessions/mcify.config.js';
 import ordersConfig, { mcifyAudit as ordersHook } from '../../../fixtures/servers/orders/mcify.config.js';
 import vulnerableConfig, { mcifyAudit as vulnerableHook } from '../../../fixtures/servers/orders-vulnerable/mcify.config.js';
@@ -8,6 +11,7 @@ import { harvestAll } from '../src/engine/harvest.js';
 import { runFuzz } from '../src/engine/run-fuzz.js';
 import type { Principal } from '../src/engine/types.js';
 import { createScopeEnforcementProperty, entitledByName, scopeGroup } from '../src/properties/scope-enforcement.js';
+import type { AuditHook } from '../src/target/audit-hook.js';
 import { blackBoxTarget } from '../src/target/black-box.js';
 import { bootConfig } from '../src/target/boot-config.js';
 import { inProcessTarget } from '../src/target/in-process.js';
@@ -158,6 +162,98 @@ describe('scope-enforcement through runFuzz (the real harvest, client and source
       expect(result.cells.find((cell) => cell.property === 'scope-enforcement' && cell.tool === 'invoices_void')?.status).toBe('held');
     } finally {
       await booted.close();
+    }
+  }, 30_000);
+});
+
+/**
+ * A notes server whose delete tool checks its scope in the handler and refuses with a tool error (as
+ * the published runtime's `requireAuth({ predicate })` does), or with the gate's 403 (`scope`).
+ */
+function notesServer(gate: 'tool-error' | 'scope', options: { readonly carolsNoteGone?: boolean } = {}) {
+  const notes = new Map<string, { owner: string; deleted: boolean }>();
+  const seed = () => {
+    notes.clear();
+    notes.set('note_alice_1001', { owner: 'user_alice', deleted: false });
+    notes.set('note_alice_1002', { owner: 'user_alice', deleted: false });
+    notes.set('note_carol_1003', { owner: 'user_carol', deleted: options.carolsNoteGone === true });
+    notes.set('note_bob_2001', { owner: 'user_bob', deleted: false });
+  };
+  seed();
+  const notesDelete = defineTool({
+    name: 'notes_delete',
+    description: 'Delete one of your notes.',
+    middlewares: gate === 'scope' ? [requireAuth({ scopes: ['notes:delete'] })] : [requireAuth()],
+    input: z.object({ noteId: z.string().min(1) }),
+    output: z.object({ deleted: z.string() }),
+    handler: (input, ctx) => {
+      const scopes = ctx.auth.type === 'oauth' ? ctx.auth.scopes : [];
+      if (!scopes.includes('notes:delete')) throw new ToolError('forbidden: the notes:delete scope is required');
+      const note = notes.get(input.noteId);
+      if (note === undefined || note.deleted || note.owner !== ctx.auth.claims.sub) throw new ToolError(`Note ${input.noteId} not found.`);
+      note.deleted = true;
+      return { deleted: input.noteId };
+    },
+  });
+  const config = defineConfig({
+    name: 'notes',
+    version: '1.0.0',
+    auth: oauth({ provider: 'custom', issuer: 'https://auth.notes.example', audience: 'https://notes.example/mcp' }),
+    tools: [notesDelete],
+  });
+  const hook: AuditHook = {
+    principals: {
+      alice: { tenant: 'acme', claims: { sub: 'user_alice', tenantId: 'acme' }, scopes: ['notes:read', 'notes:delete'] },
+      carol: { tenant: 'acme', claims: { sub: 'user_carol', tenantId: 'acme' }, scopes: ['notes:read'] },
+      bob: { tenant: 'globex', claims: { sub: 'user_bob', tenantId: 'globex' }, scopes: ['notes:read', 'notes:delete'] },
+    },
+    reset: seed,
+  };
+  return { config, hook };
+}
+
+const notesIds = staticHarvest({ alice: { id: ['note_alice_1001', 'note_alice_1002'] }, carol: { id: ['note_carol_1003'] }, bob: { id: ['note_bob_2001'] } });
+
+describe('scope-enforcement on a server that refuses a missing scope with a tool error', () => {
+  it('reports wrong-status for carol and for a token without scopes, each confirmed by a control with the scopes', async () => {
+    const { config, hook } = notesServer('tool-error');
+    const run = await bootTarget(config, hook);
+    try {
+      const ctx = run.context({ runs: 10 }, notesIds);
+      const outcome = await createScopeEnforcementProperty().run('notes_delete', ctx);
+      expect(outcome.status).toBe('failed');
+      expect(ctx.findings.map((finding) => [finding.ruleId, finding.principal, finding.confidence]).sort()).toEqual([
+        ['harness/wrong-status', 'alice without scopes', 'high'],
+        ['harness/wrong-status', 'carol', 'high'],
+      ]);
+      expect(ctx.findings[0]?.message).toContain('a tool error (isError: true), not 403 insufficient_scope');
+    } finally {
+      await run.close();
+    }
+  }, 30_000);
+
+  it('says nothing when the control fails too (the object was not usable)', async () => {
+    const { config, hook } = notesServer('tool-error', { carolsNoteGone: true });
+    const run = await bootTarget(config, hook);
+    try {
+      const ctx = run.context({ runs: 10 }, notesIds);
+      await createScopeEnforcementProperty().run('notes_delete', ctx);
+      expect(ctx.findings.map((finding) => finding.principal)).toEqual(['alice without scopes']);
+    } finally {
+      await run.close();
+    }
+  }, 30_000);
+
+  it('holds when the gate answers 403 insufficient_scope', async () => {
+    const { config, hook } = notesServer('scope');
+    const run = await bootTarget(config, hook);
+    try {
+      const ctx = run.context({ runs: 10 }, notesIds);
+      const outcome = await createScopeEnforcementProperty().run('notes_delete', ctx);
+      expect(ctx.findings).toEqual([]);
+      expect(outcome.status).toBe('held');
+    } finally {
+      await run.close();
     }
   }, 30_000);
 });

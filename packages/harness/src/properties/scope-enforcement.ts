@@ -231,8 +231,10 @@ async function runCell(toolName: string | null, ctx: RunContext) {
         return call(client, replaced.input, caller.label);
       };
       const verdict = await judgeScope(ctx, tool, caller, replaced.input, outcome, top, again);
-      if (outcome.kind === 'result' || verdict?.consumes === true) for (const id of replaced.ids) consumed.add(id);
-      if (verdict !== undefined) violations.push(verdict.violation);
+      if (outcome.kind === 'result' || (verdict !== undefined && 'violation' in verdict && verdict.consumes)) for (const id of replaced.ids) consumed.add(id);
+      if (verdict !== undefined && 'violation' in verdict) violations.push(verdict.violation);
+      // An answer that says nothing about scopes (no answer, an unusable object) does not count as tried.
+      if (verdict !== undefined && 'inconclusive' in verdict) testedNow.pop();
     }
     tested = testedNow;
     skipped = skippedNow;
@@ -328,7 +330,7 @@ async function judgeScope(
   outcome: CallOutcome,
   top: Principal,
   again: () => Promise<CallOutcome | undefined>,
-): Promise<{ violation: Violation; consumes: boolean } | undefined> {
+): Promise<{ violation: Violation; consumes: boolean } | { inconclusive: string } | undefined> {
   const exchanges = outcome.exchange === undefined ? [] : [outcome.exchange];
   const who = caller.noScopes ? `a token for ${top.name} with no scopes` : `${caller.label} (scopes: ${caller.scopes.join(' ') || 'none'})`;
   if (outcome.kind === 'result') {
@@ -343,7 +345,7 @@ async function judgeScope(
   if (outcome.kind === 'http-error' && outcome.status === 403 && /insufficient_scope/i.test(challengeOf(outcome) ?? '')) return undefined;
   if (outcome.kind === 'transport-error') {
     ctx.note({ code: 'target', tool: tool.name, message: `scope-enforcement: no answer to ${caller.label}'s call of ${tool.name}: ${outcome.text.slice(0, 200)}` });
-    return undefined;
+    return { inconclusive: 'no answer' };
   }
   const got =
     outcome.kind === 'tool-error'
@@ -360,7 +362,7 @@ async function judgeScope(
     const control = await ctx.clientWith({ label: `${caller.owner.name} with ${top.name}'s scopes`, token: await ctx.target.issuer.mint(caller.owner, { scopes: top.scopes ?? [] }) });
     const answer = await control.callTool(tool.name, input);
     await control.close().catch(() => undefined);
-    if (answer.kind !== 'result') return undefined;
+    if (answer.kind !== 'result') return { inconclusive: 'the object was not usable: the control call failed too' };
     if (tool.annotations?.readOnlyHint !== true) ctx.write({ tool: tool.name, principal: `${caller.owner.name} with ${top.name}'s scopes`, arguments: input });
     if (answer.exchange !== undefined) exchanges.push(answer.exchange);
     confirmed = true;
