@@ -100,6 +100,10 @@ describe('mcify-audit fuzz --url', () => {
       expect(live.stderrLines.filter((text) => text.startsWith('mcify-audit: read-isolation'))).toEqual([]);
       expect(replay.stderrLines.some((text) => /^mcify-audit: read-isolation orders_get: failed .*cases, \d+ requests$/.test(text))).toBe(true);
       expectNoToken(live.status.join('\n'));
+      // With --source, the same finding points at the tool's defineTool.
+      const located = jsonReport((await runFuzzCli([...words(line).slice(1), '--source', 'fixtures/servers/orders-vulnerable', '--format', 'json'])).stdout);
+      expect(located.findings.find((entry) => entry.ruleId === 'harness/cross-tenant-read')).toMatchObject({ tool: 'orders_get', file: 'fixtures/servers/orders-vulnerable/src/tools/orders.ts', line: 67 });
+      expect(located.fuzz.command).toContain(' --source fixtures/servers/orders-vulnerable');
       for (const format of ['text', 'sarif', 'markdown', 'html']) {
         const output = await runFuzzCli([...words(line).slice(1), '--format', format]);
         expect(output.code, output.stderr).toBe(1);
