@@ -1,5 +1,8 @@
 /** The authentication property against the fixtures: the planted token-lifetime flaw is found, the correct servers pass, in-process and black-box. */
+import { createServer, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ordersConfig, { mcifyAudit as ordersHook } from '../../../fixtures/servers/orders/mcify.config.js';
 import ledgerConfig, { mcifyAudit as ledgerHook } from '../../../fixtures/servers/ledger-sessions/mcify.config.js';
@@ -148,6 +151,75 @@ describe('authentication through runFuzz (the real client, harvest and context)'
       expect(notTested).toEqual(['7', '9', '14', '15', '16', '17', '19']);
     } finally {
       await booted.close();
+    }
+  }, 30_000);
+});
+
+/**
+ * A stateless server on the official SDK that answers refused credentials with a bare 401 (no
+ * `WWW-Authenticate`) and crashes (500) on a credential longer than 4 KiB.
+ */
+async function bareChallengeServer(tokens: Readonly<Record<string, string>>): Promise<{ url: string; close(): Promise<void> }> {
+  const valid = new Set(Object.values(tokens));
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+      if (token === undefined || !valid.has(token)) {
+        res.writeHead(token !== undefined && token.length > 4096 ? 500 : 401, { 'content-type': 'application/json' });
+        res.end('{"jsonrpc":"2.0","error":{"code":-32001,"message":"Unauthorized"},"id":null}');
+        return;
+      }
+      const mcp = new McpServer({ name: 'bare', version: '1.0.0' });
+      mcp.registerTool('status_get', { description: 'The service status.', annotations: { readOnlyHint: true } }, () => ({ content: [{ type: 'text', text: '{"status":"ok"}' }] }));
+      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+      await mcp.connect(transport);
+      await transport.handleRequest(req, res, JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown);
+    })().catch(() => {
+      if (!res.headersSent) res.writeHead(400).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return {
+    url: `http://127.0.0.1:${address.port}/mcp`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+        server.closeAllConnections();
+      }),
+  };
+}
+
+describe('authentication on a server with a bare 401 and a crash on long credentials (black-box)', () => {
+  const tokens = { alice: 'tok-alice-5e1c0b8a9d2f4763', bob: 'tok-bob-8a0f3d6c1e7b2954' };
+  let server: { url: string; close(): Promise<void> };
+  beforeAll(async () => {
+    server = await bareChallengeServer(tokens);
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('reports missing-www-authenticate and wrong-status once each, with tool null, as they hold on every cell', async () => {
+    const target = await blackBoxTarget({ url: server.url, tokens: [parseTokenSpec(`alice@acme=${tokens.alice}`), parseTokenSpec(`bob@globex=${tokens.bob}`)] });
+    try {
+      const result = await runFuzz(target, { runs: 10, seed: 4, timeoutMs: 30_000 }, { engine: { properties: [createAuthenticationProperty()], harvest: (ctx) => harvestAll(ctx) } });
+      expect(result.findings.map((finding) => [finding.ruleId, finding.tool, finding.principal])).toEqual([
+        ['harness/missing-www-authenticate', null, 'forged: no-credential'],
+        ['harness/wrong-status', null, 'forged: oversized-12KiB'],
+      ]);
+      expect(result.findings.map((finding) => finding.severity)).toEqual(['warning', 'warning']);
+      expect(result.cells.filter((cell) => cell.property === 'authentication').map((cell) => [cell.tool, cell.status])).toEqual([
+        [null, 'failed'],
+        ['status_get', 'failed'],
+      ]);
+    } finally {
+      await target.close();
     }
   }, 30_000);
 });
