@@ -317,9 +317,14 @@ async function openTarget(options: FuzzCommandOptions, cwd: string): Promise<Fuz
   });
 }
 
-/** Every credential and declared secret of the target: none of them may reach a report. */
+/** Every credential and declared secret of the target, and the test IdP's private key: none of them may reach a report. */
 export function secretsOf(target: FuzzTarget): Secret[] {
-  return [...target.principals.flatMap((principal) => (principal.token === undefined ? [] : [principal.token])), ...Object.values(target.revoked), ...target.secrets];
+  return [
+    ...target.principals.flatMap((principal) => (principal.token === undefined ? [] : [principal.token])),
+    ...Object.values(target.revoked),
+    ...target.secrets,
+    ...(target.issuer?.privateMaterial ?? []).map((material) => new Secret("the test identity provider's private key", material)),
+  ];
 }
 
 /** The exit code of a fuzz report: 1 when a finding is at or above `--fail-on`, else 0. */
