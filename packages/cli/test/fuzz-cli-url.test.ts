@@ -58,6 +58,13 @@ describe('mcify-audit fuzz --url', () => {
     expect(run.stdout).toMatch(/^estimate: /m);
     expect(run.stdout).not.toMatch(/"version": 1/);
     expectNoToken(run.stdout + run.stderr);
+    // As JSON with --format json: the plan's cells and estimate, for scripts.
+    const json = await runFuzzCli(['fuzz', ...target, '--dry-run', '--seed', '7', '--format', 'json']);
+    expect(json.code, json.stderr).toBe(0);
+    const plan = JSON.parse(json.stdout) as { seed: number; mode: string; cells: { property: string; applicable: boolean; reason?: string }[]; estimate: { requests: number } };
+    expect(plan).toMatchObject({ seed: 7, mode: 'black-box' });
+    expect(plan.cells.some((cell) => !cell.applicable && cell.reason === 'writes not allowed')).toBe(true);
+    expectNoToken(json.stdout + json.stderr);
   }, 60_000);
 
   describe('with --allow-writes', () => {

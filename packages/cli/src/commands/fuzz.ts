@@ -411,14 +411,17 @@ export async function buildFuzzReport(options: FuzzCommandOptions, io: CommandIo
 
 /**
  * `mcify-audit fuzz`: prints the plan (stdout before a text report, stderr for the other formats or
- * with `--output`), runs it (or stops there with `--dry-run`), writes the report, and returns 0 or 1
- * by `--fail-on`. SIGINT stops the run and still writes the report of what ran.
+ * with `--output`), runs it (or stops there with `--dry-run`: the plan on stdout, as JSON with
+ * `--format json`), writes the report, and returns 0 or 1 by `--fail-on`. SIGINT stops the run and
+ * still writes the report of what ran.
  */
 export async function fuzz(options: FuzzCommandOptions, io: CommandIo, cwd: string = process.cwd()): Promise<number> {
   if (options.dryRun) {
     const target = await openTarget(options, cwd);
     try {
-      io.stdout(formatPlan(await planFuzz(target, options.fuzz)));
+      const plan = await planFuzz(target, options.fuzz);
+      // The plan holds no credential: principals by name, tenant and scopes.
+      io.stdout(options.format === 'json' ? JSON.stringify(plan, null, 2) : formatPlan(plan));
       return 0;
     } finally {
       await target.close();
