@@ -159,23 +159,27 @@ describe('authentication through runFuzz (the real client, harvest and context)'
  * A stateless server on the official SDK that answers refused credentials with a bare 401 (no
  * `WWW-Authenticate`) and crashes (500) on a credential longer than 4 KiB.
  */
-async function bareChallengeServer(tokens: Readonly<Record<string, string>>): Promise<{ url: string; close(): Promise<void> }> {
+async function bareChallengeServer(tokens: Readonly<Record<string, string>>, open?: string): Promise<{ url: string; close(): Promise<void> }> {
   const valid = new Set(Object.values(tokens));
   const server: Server = createServer((req, res) => {
     void (async () => {
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
       const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-      if (token === undefined || !valid.has(token)) {
+      // `open`: a call of that tool is served whatever the credential (the check was forgotten there).
+      const body = Buffer.concat(chunks).toString('utf8');
+      const unchecked = open !== undefined && body.includes('"tools/call"') && body.includes(`"name":"${open}"`);
+      if (!unchecked && (token === undefined || !valid.has(token))) {
         res.writeHead(token !== undefined && token.length > 4096 ? 500 : 401, { 'content-type': 'application/json' });
         res.end('{"jsonrpc":"2.0","error":{"code":-32001,"message":"Unauthorized"},"id":null}');
         return;
       }
       const mcp = new McpServer({ name: 'bare', version: '1.0.0' });
       mcp.registerTool('status_get', { description: 'The service status.', annotations: { readOnlyHint: true } }, () => ({ content: [{ type: 'text', text: '{"status":"ok"}' }] }));
+      mcp.registerTool('public_info', { description: 'What the service is.', annotations: { readOnlyHint: true } }, () => ({ content: [{ type: 'text', text: '{"name":"bare"}' }] }));
       const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
       await mcp.connect(transport);
-      await transport.handleRequest(req, res, JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown);
+      await transport.handleRequest(req, res, JSON.parse(body) as unknown);
     })().catch(() => {
       if (!res.headersSent) res.writeHead(400).end();
     });
@@ -217,7 +221,37 @@ describe('authentication on a server with a bare 401 and a crash on long credent
       expect(result.cells.filter((cell) => cell.property === 'authentication').map((cell) => [cell.tool, cell.status])).toEqual([
         [null, 'failed'],
         ['status_get', 'failed'],
+        ['public_info', 'failed'],
       ]);
+    } finally {
+      await target.close();
+    }
+  }, 30_000);
+});
+
+describe('authentication on the same server with one tool that skips the check (black-box)', () => {
+  const tokens = { alice: 'tok-alice-5e1c0b8a9d2f4763', bob: 'tok-bob-8a0f3d6c1e7b2954' };
+  let server: { url: string; close(): Promise<void> };
+  beforeAll(async () => {
+    server = await bareChallengeServer(tokens, 'public_info');
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('reports per tool when tools differ: forged-token-accepted on public_info only, the challenge findings where they hold', async () => {
+    const target = await blackBoxTarget({ url: server.url, tokens: [parseTokenSpec(`alice@acme=${tokens.alice}`), parseTokenSpec(`bob@globex=${tokens.bob}`)] });
+    try {
+      const result = await runFuzz(target, { runs: 10, seed: 4, timeoutMs: 30_000 }, { engine: { properties: [createAuthenticationProperty()], harvest: (ctx) => harvestAll(ctx) } });
+      expect(result.findings.map((finding) => [finding.ruleId, finding.tool])).toEqual([
+        ['harness/forged-token-accepted', 'public_info'],
+        ['harness/missing-www-authenticate', null],
+        ['harness/missing-www-authenticate', 'status_get'],
+        ['harness/wrong-status', null],
+        ['harness/wrong-status', 'status_get'],
+      ]);
+      expect(result.findings[0]?.principal).toBe('forged: no-credential');
+      expect(result.findings[0]?.message).toContain('the tool ran');
     } finally {
       await target.close();
     }

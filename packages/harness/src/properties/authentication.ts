@@ -131,7 +131,9 @@ export function createAuthenticationProperty(): AuthenticationProperty {
     const state = states.get(ctx.target);
     if (state === undefined || state.finished) return;
     state.finished = true;
-    report(ctx, [...state.done.values()], state.planned);
+    // In the plan's order (target-wide first, then the listed tools), whatever order the cells ended in.
+    const order = (record: CellRecord) => (record.tool === null ? -1 : ctx.tools.findIndex((tool) => tool.name === record.tool));
+    report(ctx, [...state.done.values()].sort((a, b) => order(a) - order(b)), state.planned);
     const catalogue = await state.prepared?.catch(() => undefined);
     await catalogue?.close();
   };

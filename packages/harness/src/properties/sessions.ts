@@ -100,7 +100,8 @@ export function createSessionsProperty(): SessionsProperty {
     const state = states.get(ctx.target);
     if (state === undefined || state.finished) return Promise.resolve();
     state.finished = true;
-    reportRouting(ctx, [...state.done.values()], state.planned);
+    const order = (record: RoutingRecord) => ctx.tools.findIndex((tool) => tool.name === record.tool);
+    reportRouting(ctx, [...state.done.values()].sort((a, b) => order(a) - order(b)), state.planned);
     return Promise.resolve();
   };
   return {
