@@ -10,6 +10,10 @@
  *   server publishes RFC 9728 metadata and speaks Bearer, carries no `resource_metadata=`) is
  *   `harness/missing-www-authenticate`.
  *
+ * A 429 or no answer at all says nothing and is not judged. A forged credential that ran a tool not
+ * annotated read-only may have changed data: that call is listed through `ctx.write`. Black-box, only
+ * tools `mayCall` allows get a cell (a forged credential the server accepted would run the tool).
+ *
  * The catalogue is finite and small, so each cell sends every variant once, in catalogue order
  * (simplest first), as fast-check `examples` with the cell's parameters: `--runs` does not cut it. The
  * first failing variant of each rule is the cell's counterexample (what shrinking toward the simplest
