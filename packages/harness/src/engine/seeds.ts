@@ -33,7 +33,8 @@ export class ReplayPathError extends Error {
  */
 export function parseReproducePath(text: string): { property: PropertyId; tool: string | null; path: string } {
   const slash = text.indexOf('/');
-  const colon = text.lastIndexOf(':');
+  // The first ":" after the property: a fast-check path has colons of its own, a tool name has none.
+  const colon = text.indexOf(':', slash + 1);
   const form = '--path is <property>/<tool>:<fast-check path>, as printed in a finding\'s "reproduce" (e.g. read-isolation/orders_get:3:1:0)';
   if (slash <= 0 || colon <= slash + 1) throw new ReplayPathError(`${form}; got ${JSON.stringify(text)}.`);
   const property = text.slice(0, slash);
@@ -42,7 +43,7 @@ export function parseReproducePath(text: string): { property: PropertyId; tool: 
   }
   const tool = text.slice(slash + 1, colon);
   const path = text.slice(colon + 1);
-  if (!/^\d+(:\d+)*$/.test(path)) throw new ReplayPathError(`${form}; the part after the last ":" must be numbers separated by ":".`);
+  if (!/^\d+(:\d+)*$/.test(path)) throw new ReplayPathError(`${form}; the part after the tool's ":" must be numbers separated by ":".`);
   return { property: property as PropertyId, tool: tool === '*' ? null : tool, path };
 }
 
