@@ -1,5 +1,6 @@
 /**
- * `mcify-audit fuzz --config` end to end on the deliberately flawed fixture: the report is the
+ * `mcify-audit fuzz --config` end to end on the deliberately flawed fixture (25 runs per cell, as the
+ * fixture's own isolation suite: the budget the planted flaws are found in): the report is the
  * contract's, locates findings at each tool's defineTool, and holds exactly the planted harness flaws
  * of the properties this build has; joined with the static report, the static findings the fuzz
  * reproduced are confirmed, and no other.
@@ -9,19 +10,21 @@ import { buildAuditReport, parseAuditArgs } from '../src/commands/audit.js';
 import { readPlanted } from '../src/demo/planted.js';
 import { confirmedFindings, joinReports } from '../src/report/join.js';
 import { isHarnessFinding, type FuzzReport } from '../src/report/fuzz-report.js';
+import { formatFuzzSarif } from '../src/report/fuzz-sarif.js';
 import { formatFuzzText } from '../src/report/fuzz-text.js';
 import { expectValid, jsonReport, jwtLike, pair, propertiesOf, runFuzzCli, type FuzzRun } from './fuzz-cli-support.js';
 import { repoRoot } from './support/run-cli.js';
+import { describeResults, validateSarif } from './support/sarif-validator.js';
 
 const fixture = 'fixtures/servers/orders-vulnerable';
 const planted = readPlanted(`${repoRoot}${fixture}/planted.json`);
 const seed = 1;
 
-describe(`mcify-audit fuzz --config ${fixture} --runs 10 --format json`, () => {
+describe(`mcify-audit fuzz --config ${fixture} --runs 25 --format json`, () => {
   let run: FuzzRun;
   let report: FuzzReport;
   beforeAll(async () => {
-    run = await runFuzzCli(['fuzz', '--config', fixture, '--runs', '10', '--seed', String(seed), '--format', 'json']);
+    run = await runFuzzCli(['fuzz', '--config', fixture, '--runs', '25', '--seed', String(seed), '--format', 'json']);
     report = jsonReport(run.stdout);
   }, 120_000);
 
@@ -64,6 +67,15 @@ describe(`mcify-audit fuzz --config ${fixture} --runs 10 --format json`, () => {
     expect(run.stderr).not.toMatch(jwtLike);
     expect(formatFuzzText(report, { cwd: repoRoot, sourceOf: () => undefined, color: false })).not.toMatch(jwtLike);
   });
+
+  it('is a SARIF log the validator accepts, with a physical location for every result', async () => {
+    const sarif = formatFuzzSarif(report, { cwd: repoRoot, sourceOf: () => undefined, color: false });
+    const results = (JSON.parse(sarif) as { runs: { results: { locations: { physicalLocation?: unknown }[] }[] }[] }).runs[0]?.results ?? [];
+    expect(results).toHaveLength(report.findings.length);
+    for (const result of results) expect(result.locations[0]?.physicalLocation).toBeDefined();
+    const problems = await validateSarif(sarif);
+    expect(problems.filter((problem) => problem.level === 'error'), describeResults(problems)).toEqual([]);
+  }, 60_000);
 
   it('joins with the static report: the findings the fuzz reproduced are confirmed, on the same tool only', async () => {
     const staticReport = await buildAuditReport(parseAuditArgs([fixture]), { stdout: () => undefined, stderr: () => undefined, untilStopped: () => Promise.resolve() }, repoRoot);
