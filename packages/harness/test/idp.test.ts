@@ -118,6 +118,17 @@ describe('test IdP HTTP surface', () => {
     }
   });
 
+  it("gives each published key's private material (PKCS#8 PEM and private JWK) for the reflected-secret check, and never in the JWKS", async () => {
+    const material = await idp.privateKeyMaterial();
+    const pem = material.find((text) => text.startsWith('-----BEGIN PRIVATE KEY-----'));
+    const jwk = material.map((text) => (text.startsWith('{') ? (JSON.parse(text) as Record<string, unknown>) : undefined)).find((value) => value !== undefined);
+    expect(pem).toBeDefined();
+    expect(typeof jwk?.d).toBe('string');
+    const jwks = JSON.stringify((await getJson(idp.jwksUri)).body);
+    expect(jwks).not.toContain(String(jwk?.d));
+    expect(jwks).not.toContain(pem?.split('\n')[1] ?? 'unreachable');
+  });
+
   it('answers 404 JSON for unknown paths and records every request (path with query)', async () => {
     const before = idp.requests.length;
     const { status, headers, body } = await getJson(`${idp.issuer}/nope?x=1`);

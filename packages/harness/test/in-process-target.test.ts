@@ -50,6 +50,8 @@ describe('inProcessTarget on orders-vulnerable (oauth, with its source)', () => 
     expect(target.isolate).toBe('tenant');
     expect(target.reset).toBeTypeOf('function');
     expect(target.issuer?.issuerUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    // The IdP's private key, which secret-reflected looks for in every answer.
+    expect(target.issuer?.privateMaterial.some((text) => text.startsWith('-----BEGIN PRIVATE KEY-----'))).toBe(true);
   });
 
   it('never shows a token when printed', () => {

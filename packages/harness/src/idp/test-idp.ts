@@ -7,7 +7,7 @@
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { exportSPKI } from 'jose';
+import { exportJWK, exportPKCS8, exportSPKI } from 'jose';
 import type { JWK } from 'jose';
 import { buildAccessTokenClaims, buildAccessTokenHeader, nowSec } from './claims.js';
 import type { Claims, MintOptions } from './claims.js';
@@ -54,6 +54,11 @@ export interface TestIdp {
   retire(kid: string): void;
   /** The current public key as SPKI PEM. */
   publicKeyPem(): Promise<string>;
+  /**
+   * Every published key's private material (PKCS#8 PEM and the private JWK, as text): what a server
+   * under test must never put in an answer. For the harness's secret-reflected check; never print it.
+   */
+  privateKeyMaterial(): Promise<string[]>;
   /** Stops the server and closes every open connection. Idempotent. */
   close(): Promise<void>;
 }
@@ -130,6 +135,12 @@ class LoopbackTestIdp implements TestIdp {
 
   publicKeyPem(): Promise<string> {
     return exportSPKI(this.#current.publicKey);
+  }
+
+  async privateKeyMaterial(): Promise<string[]> {
+    const keys = [...this.#keys.values()];
+    const exported = await Promise.all(keys.map(async (key) => [await exportPKCS8(key.privateKey), JSON.stringify(await exportJWK(key.privateKey))]));
+    return exported.flat();
   }
 
   close(): Promise<void> {

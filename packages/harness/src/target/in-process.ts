@@ -76,7 +76,7 @@ async function referenceTarget(loaded: LoadedConfig, options: InProcessOptions, 
     const challengeScheme = auth.type === 'none' ? undefined : auth.type === 'api_key' ? 'ApiKey' : 'Bearer';
     const credentialHeader = auth.type === 'api_key' ? { name: auth.headerName, prefix: '' } : { name: 'authorization', prefix: 'Bearer ' };
     const principals = principalsOf(hook, booted.tokens, tokenKind);
-    const issuer = booted.idp === undefined ? undefined : trustedIssuer(booted.idp, booted.audience, hook);
+    const issuer = booted.idp === undefined ? undefined : trustedIssuer(booted.idp, booted.audience, hook, await booted.idp.privateKeyMaterial());
     return await assemble({
       loaded,
       options,
@@ -139,7 +139,7 @@ function principalsOf(hook: AuditHook | undefined, tokens: Readonly<Record<strin
 }
 
 /** Mints and forges for the principals with the test identity provider the booted server trusts. */
-function trustedIssuer(idp: TestIdp, audience: string | undefined, hook: AuditHook | undefined): TrustedIssuer {
+function trustedIssuer(idp: TestIdp, audience: string | undefined, hook: AuditHook | undefined, privateMaterial: readonly string[]): TrustedIssuer {
   const details = (principal: Principal): AuditPrincipal | undefined => hook?.principals[principal.name];
   const baseClaims = (principal: Principal): Record<string, unknown> => ({ ...(details(principal)?.claims ?? principal.claims ?? {}) });
   return {
@@ -169,8 +169,7 @@ function trustedIssuer(idp: TestIdp, audience: string | undefined, hook: AuditHo
       });
     },
     publicKeyPem: () => idp.publicKeyPem(),
-    // The test IdP keeps its private key to itself (TestIdp has no accessor for it), so there is nothing to list yet.
-    privateMaterial: [],
+    privateMaterial,
     issuerUrl: idp.issuer,
   };
 }
