@@ -100,7 +100,8 @@ describe('joinReports', () => {
     const shifted = { ...moved, tools: moved.tools.map((entry) => (entry.source === undefined ? entry : { ...entry, source: { ...entry.source, line: entry.source.line + 1 } })) };
     expect(confirmedFindings(joinReports(staticReport(), fuzzOf(shifted))).map(pair)).toEqual(['mcify/token-lifetime -', 'mcify/scoped-queries orders_get', 'mcify/scoped-queries orders_cancel', 'mcify/require-scope-check orders_refund']);
     // Two orders_get in orders.ts: the line must then match.
-    const twice = createReport({ ...staticReport(), version: '0.1.0', tools: [...staticReport().tools, tool('orders_get', 200)] });
+    const base = staticReport();
+    const twice = createReport({ version: '0.1.0', dialect: base.dialect, files: base.summary.files, notes: base.notes, findings: base.findings, tools: [...base.tools, tool('orders_get', 200)] });
     expect(confirmedFindings(joinReports(twice, fuzzOf(shifted))).map(pair)).not.toContain('mcify/scoped-queries orders_get');
     expect(confirmedFindings(joinReports(twice, fuzzOf())).map(pair)).toContain('mcify/scoped-queries orders_get');
   });

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { fuzzReport, redactSecrets, replayLine, secretSegmentLength, tokenVariable, type FuzzReport, type FuzzReportFinding } from '../src/report/fuzz-report.js';
 import { fuzzVerdictOf } from '../src/report/fuzz-verdict.js';
 import { Secret } from '@mcify-audit/harness';
+import { tokenEnvVar } from '../../harness/src/client/curl.js';
 import { cleanResult, configFile, secrets, tokens, vulnerableResult } from './fuzz-results.js';
 import { repoRoot } from './support/run-cli.js';
 
@@ -91,6 +92,8 @@ describe('fuzzReport', () => {
     expect(replayLine(report, byRule(report, 'harness/forged-token-accepted').reproduce)).toBe(`${command} --seed 42 --path 'authentication/*:5'`);
     expect(tokenVariable('alice')).toBe('MCIFY_TOKEN_ALICE');
     expect(tokenVariable('svc.bot-1')).toBe('MCIFY_TOKEN_SVC_BOT_1');
+    // The same variable the engine's curl lines read.
+    for (const name of ['alice', 'svc.bot-1', 'Ünï_x', 'a-b.c_d']) expect(tokenVariable(name)).toBe(tokenEnvVar(name));
   });
 
   it('holds no token, nor any 16-character piece of one, even when a server echoed one', () => {
