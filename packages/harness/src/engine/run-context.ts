@@ -76,7 +76,7 @@ export function createTraffic(target: FuzzTarget, options: Pick<ResolvedFuzzOpti
         gate,
         ...(request.unbounded === true ? {} : { signal: deadline.signal, deadline }),
       }),
-    raw: (request) => sendRaw(target, log, request, { gate, deadline, signal: deadline.signal, timeoutMs: options.requestTimeoutMs }),
+    raw: (request) => sendRaw(target, log, request, { gate, deadline, signal: deadline.signal, timeoutMs: options.requestTimeoutMs, ...(request.headerList === undefined ? {} : { headerList: request.headerList }) }),
     curl: (exchange) => curlFor(exchange, target),
     requestCount: () => log.count,
   };

@@ -8,6 +8,11 @@ export class RequestTimeoutError extends Error {
   override readonly name = 'RequestTimeoutError';
 }
 
+/** A reused kept-alive connection was already closed by the server: nothing was answered. */
+class StaleConnectionError extends Error {
+  override readonly name = 'StaleConnectionError';
+}
+
 export interface PinnedFetchOptions {
   /** Longest wait for the answer's status and headers, and longest pause inside its body, in ms (default 10 000). */
   timeoutMs?: number;
@@ -65,7 +70,14 @@ export function pinnedFetch(target: ResolvedTarget, options: PinnedFetchOptions 
     };
     if (https && isIP(target.hostname) === 0) requestOptions.servername = target.hostname;
     const where = `${request.method} ${url.origin}${url.pathname}`;
-    return exchange(https, requestOptions, body, request.signal, timeoutMs, where, url.href);
+    try {
+      return await exchange(https, requestOptions, body, request.signal, timeoutMs, where, url.href);
+    } catch (error) {
+      // A kept-alive connection the server closed while it sat idle fails on reuse before any answer
+      // (Node's documented race): the request never reached the server, so it is sent once more, fresh.
+      if (!(error instanceof StaleConnectionError)) throw error;
+      return exchange(https, { ...requestOptions, agent: false }, body, request.signal, timeoutMs, where, url.href);
+    }
   };
   return Object.assign(send, { target, close: () => { agent.destroy(); } });
 }
@@ -112,7 +124,9 @@ function exchange(
       signal.removeEventListener('abort', onAbort);
       if (!settled) {
         settled = true;
-        reject(error);
+        const code = (error as NodeJS.ErrnoException).code;
+        const stale = req.reusedSocket && res === undefined && (code === 'ECONNRESET' || code === 'EPIPE');
+        reject(stale ? new StaleConnectionError(`${where}: the kept-alive connection was closed by the server.`, { cause: error }) : error);
       }
     };
     req.on('error', fail);
