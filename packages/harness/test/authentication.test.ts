@@ -177,7 +177,7 @@ async function bareChallengeServer(tokens: Readonly<Record<string, string>>, ope
       const mcp = new McpServer({ name: 'bare', version: '1.0.0' });
       mcp.registerTool('status_get', { description: 'The service status.', annotations: { readOnlyHint: true } }, () => ({ content: [{ type: 'text', text: '{"status":"ok"}' }] }));
       mcp.registerTool('public_info', { description: 'What the service is.', annotations: { readOnlyHint: true } }, () => ({ content: [{ type: 'text', text: '{"name":"bare"}' }] }));
-      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+      const transport = new StreamableHTTPServerTransport({ enableJsonResponse: true });
       await mcp.connect(transport);
       await transport.handleRequest(req, res, JSON.parse(body) as unknown);
     })().catch(() => {

@@ -350,7 +350,7 @@ describe('server hygiene against a server on the official SDK', () => {
         if (orderId === 'throw') throw new TypeError('Cannot read properties of undefined');
         return { content: [{ type: 'text', text: JSON.stringify({ id: orderId }) }] };
       });
-      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+      const transport = new StreamableHTTPServerTransport({ enableJsonResponse: true });
       res.on('close', () => void transport.close());
       void mcp.connect(transport).then(() => transport.handleRequest(req, res));
     });
