@@ -7,7 +7,7 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import type { Parameters as FcParameters } from 'fast-check';
+import fc, { type Parameters as FcParameters } from 'fast-check';
 import { propertyIds, type PropertyId } from './types.js';
 
 /** The cell's seed: a 31-bit integer, a pure function of the run's seed, the property and the tool. */
@@ -59,12 +59,12 @@ export function cellParameters<T>(
   extra: { readonly shrink?: boolean; readonly timeLimitMs?: number } = {},
 ): FcParameters<T> {
   const seed = cellSeed(options.seed, property, tool);
-  const replaying = options.replay !== undefined && options.replay.property === property && options.replay.tool === tool;
+  const replay = options.replay?.property === property && options.replay.tool === tool ? options.replay : undefined;
   return {
     seed,
     numRuns: options.runs,
     // fast-check walks straight to the path's case; endOnFailure stops it there rather than shrinking again.
-    ...(replaying ? { path: options.replay.path, endOnFailure: true } : extra.shrink === false ? { endOnFailure: true } : {}),
-    ...(extra.timeLimitMs === undefined ? {} : { interruptAfterTimeLimit: Math.max(1, extra.timeLimitMs), markInterruptAsFailure: false }),
-  };
-}
+    ...(replay !== undefined ? { path: replay.path, endOnFailure: true } : extra.shrink === false ? { endOnFailure: true } : {}),
+    // An interrupted run is not a failure: the cell ends with what it ran (the budget, not a counterexample).
+    ...(extra.timeLimitMs === undefined ? {} : { plugins: [fc.interruptAfterTimeLimit(Math.max(1, extra.timeLimitMs), { failOnInterrupt: false })] }),
+  };}
