@@ -136,14 +136,18 @@ describe('--help and --version', () => {
       expect(help, option).toContain(option);
     }
     expect(help).toContain('mcify-audit serve CONFIG [--port N] [--host H]');
+    for (const option of ['--config CONFIG', '--url URL', '--token SPEC', '--source PATH', '--seed N', '--path P', '--runs N', '--timeout SEC', '--exclude-tool NAME', '--allow-writes', '--dry-run', '--allow-remote HOST']) {
+      expect(help, option).toContain(option);
+    }
   });
 
-  it('still rejects an unknown command, and fuzz without --help', async () => {
+  it('still rejects an unknown command, and fuzz without a target, saying what to give', async () => {
     const unknown = await run(['lint']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown command "lint"');
     const fuzz = await run(['fuzz']);
     expect(fuzz.code).toBe(2);
-    expect(fuzz.stderr).toContain('"fuzz" is not part of this release yet');
+    expect(fuzz.stderr).toContain('fuzz needs a target: --config mcify.config.ts');
+    expect(fuzz.stderr).toContain('usage: mcify-audit fuzz (--config CONFIG | --url URL');
   });
 });
