@@ -17,13 +17,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { inProcessTarget, progressLine, runFuzz } from '@mcify-audit/harness';
 import { sourceReader } from '../commands/audit.js';
-import { fuzzFormats, secretsOf } from '../commands/fuzz.js';
+import { buildFuzzReport, fuzzFormats, parseFuzzArgs } from '../commands/fuzz.js';
 import { processIo, type CommandIo } from '../io.js';
-import { fuzzReport, isHarnessFinding, replayLine, type FuzzReport } from '../report/fuzz-report.js';
+import { isHarnessFinding, replayLine, type FuzzReport } from '../report/fuzz-report.js';
 import { confirmedFindings, joinReports } from '../report/join.js';
-import { cliVersion } from '../version.js';
 import { missedLines, plantedOutcome, plantedTotalLine, readPlanted } from './planted.js';
 import { staticAudit, vulnerableFixture } from './static-report.js';
 
@@ -33,35 +31,16 @@ const plantedFile = `${vulnerableFixture}/planted.json`;
 /** The demo's fuzz: a fixed seed, so the demo shows the same run every time (users get a random one, printed). */
 export const demoFuzz = { seed: 1, runs: 50 } as const;
 
-/** The fuzz part: runs the harness in-process and prints its text report; resolves the report. */
+/** The fuzz part: `mcify-audit fuzz` exactly as the command runs it (plan and progress on stderr), then its text report; resolves the report. */
 async function fuzzAudit(io: CommandIo): Promise<FuzzReport> {
-  const args = ['fuzz', '--config', vulnerableFixture, '--seed', String(demoFuzz.seed), '--runs', String(demoFuzz.runs)];
+  const args = ['--config', vulnerableFixture, '--seed', String(demoFuzz.seed), '--runs', String(demoFuzz.runs)];
   io.stdout('');
   io.stdout('mcify demo: the isolation fuzz of "orders-vulnerable", in-process (reference runtime, test identity provider)');
-  io.stdout(`            $ npx mcify-audit ${args.join(' ')}`);
+  io.stdout(`            $ npx mcify-audit fuzz ${args.join(' ')}`);
   io.stdout('');
-  const target = await inProcessTarget(join(repoRoot, vulnerableFixture, 'mcify.config.ts'));
-  try {
-    const result = await runFuzz(target, demoFuzz, {
-      onProgress: (event) => {
-        if (event.kind === 'cell-end') {
-          const line = progressLine(event);
-          if (line !== undefined) io.stderr(line);
-        }
-      },
-    });
-    const report = fuzzReport(result, {
-      cwd: repoRoot,
-      version: cliVersion,
-      command: `mcify-audit fuzz --config ${vulnerableFixture}`,
-      configFile: target.source?.configFile,
-      secrets: secretsOf(target),
-    });
-    io.stdout(fuzzFormats.text(report, { cwd: repoRoot, sourceOf: sourceReader(repoRoot), color: io.color === true }));
-    return report;
-  } finally {
-    await target.close();
-  }
+  const report = await buildFuzzReport(parseFuzzArgs(args, { cwd: repoRoot }), io, repoRoot);
+  io.stdout(fuzzFormats.text(report, { cwd: repoRoot, sourceOf: sourceReader(repoRoot), color: io.color === true }));
+  return report;
 }
 
 async function main(io: CommandIo): Promise<number> {
