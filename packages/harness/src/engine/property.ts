@@ -152,4 +152,26 @@ export interface Property {
   run(tool: string | null, context: RunContext): Promise<CellOutcome>;
 }
 
+/**
+ * A property with one cell per listed tool: `cell` plans each tool, `runTool` runs a cell with its
+ * listed tool (a cell whose tool is no longer listed ends not exercised).
+ */
+export function perToolProperty(spec: {
+  readonly id: PropertyId;
+  readonly writes: boolean;
+  readonly cell: (tool: ListedTool, context: PlanContext) => PlannedCell;
+  readonly runTool: (tool: ListedTool, context: RunContext) => Promise<CellOutcome>;
+}): Property {
+  return {
+    id: spec.id,
+    writes: spec.writes,
+    plan: (context) => context.tools.map((tool) => spec.cell(tool, context)),
+    run: async (toolName, context) => {
+      const tool = context.tools.find((listed) => listed.name === toolName);
+      if (tool === undefined) return { status: 'not-exercised', reason: `${String(toolName)} is not listed`, cases: 0, requests: 0 };
+      return spec.runTool(tool, context);
+    },
+  };
+}
+
 export type { Cell };

@@ -30,7 +30,7 @@ import {
   type IsolationPair,
   type VictimValue,
 } from '../engine/ownership.js';
-import type { CellOutcome, PlanContext, PlannedCell, PrincipalView, Property, RunContext } from '../engine/property.js';
+import { perToolProperty, type CellOutcome, type PlanContext, type PlannedCell, type PrincipalView, type Property, type RunContext } from '../engine/property.js';
 import { cellParameters, reproducePath } from '../engine/seeds.js';
 import { harnessSeverity, type CallOutcome, type Exchange, type ListedTool } from '../engine/types.js';
 import { arbitraryFor } from '../fuzz/schema-arbitrary.js';
@@ -114,18 +114,7 @@ function describeValue(value: VictimValue, victim: string): string {
 }
 
 /** The read-isolation property (see the module). */
-export const readIsolation: Property = {
-  id: 'read-isolation',
-  writes: false,
-  plan(context) {
-    return context.tools.map((tool) => readIsolationCell(tool, context));
-  },
-  async run(toolName, ctx) {
-    const tool = ctx.tools.find((listed) => listed.name === toolName);
-    if (tool === undefined) return { status: 'not-exercised', reason: `${String(toolName)} is not listed`, cases: 0, requests: 0 };
-    return runReadCell(tool, ctx);
-  },
-};
+export const readIsolation: Property = perToolProperty({ id: 'read-isolation', writes: false, cell: readIsolationCell, runTool: runReadCell });
 
 async function runReadCell(tool: ListedTool, ctx: RunContext): Promise<CellOutcome> {
   const { target, harvest } = ctx;

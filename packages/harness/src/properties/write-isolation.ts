@@ -17,7 +17,7 @@
 import fc from 'fast-check';
 import { snapshotObjects, toolKind, type ObjectSnapshot } from '../engine/harvest.js';
 import { attackerSide, isolationPairs, namedInRequest, requestFragments, type IsolationPair } from '../engine/ownership.js';
-import type { CellOutcome, PlanContext, PlannedCell, Property, RunContext } from '../engine/property.js';
+import { perToolProperty, type CellOutcome, type PlanContext, type PlannedCell, type Property, type RunContext } from '../engine/property.js';
 import { cellParameters, reproducePath } from '../engine/seeds.js';
 import { harnessSeverity, type CallOutcome, type Exchange, type ListedTool } from '../engine/types.js';
 import { arbitraryFor } from '../fuzz/schema-arbitrary.js';
@@ -74,18 +74,7 @@ export function recordChange(before: string, after: string | undefined): string 
 }
 
 /** The write-isolation property (see the module). */
-export const writeIsolation: Property = {
-  id: 'write-isolation',
-  writes: true,
-  plan(context) {
-    return context.tools.map((tool) => writeIsolationCell(tool, context));
-  },
-  async run(toolName, ctx) {
-    const tool = ctx.tools.find((listed) => listed.name === toolName);
-    if (tool === undefined) return { status: 'not-exercised', reason: `${String(toolName)} is not listed`, cases: 0, requests: 0 };
-    return runWriteCell(tool, ctx);
-  },
-};
+export const writeIsolation: Property = perToolProperty({ id: 'write-isolation', writes: true, cell: writeIsolationCell, runTool: runWriteCell });
 
 async function runWriteCell(tool: ListedTool, ctx: RunContext): Promise<CellOutcome> {
   const { target, harvest } = ctx;
