@@ -8,11 +8,11 @@
  * replay lines on the planted one. No token appears in any output.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { publishedProject } from './support/published-project.js';
-import { fuzzTokenArguments, neutralServersFolder, startNeutralServer, type NeutralServer, type NeutralServerName, type NeutralServerVariant } from './servers/support.js';
+import { fuzzTokenArguments, neutralServersFolder, neutralServersSource, startNeutralServer, type NeutralServer, type NeutralServerName, type NeutralServerVariant } from './servers/support.js';
 
 interface Ran {
   readonly code: number | null;
@@ -74,6 +74,24 @@ describe.each([
     const errors = server.planted.some((flaw) => !['harness/missing-www-authenticate', 'harness/wrong-status'].includes(flaw.ruleId));
     expect(ran.code).toBe(errors ? 1 : 0);
     expectNoToken(server, ran.stdout, ran.stderr);
+  }, 300_000);
+});
+
+describe('mcify-audit fuzz --config on a config written on the published mcify', () => {
+  it("boots it in-process on the project's own @mcify/runtime, reports exactly its planted.json, and says which token classes it could not test", async () => {
+    const project = await publishedProject();
+    const config = join(await neutralServersFolder(), 'mcify-published', 'mcify.config.mjs');
+    const ran = await runWith(['npx', '--no', '--', 'mcify-audit', 'fuzz', '--config', config, '--seed', '1', '--runs', '25', '--format', 'json'], project.root, {});
+    expect(ran.stderr).not.toContain('internal error');
+    const report = JSON.parse(ran.stdout) as { findings: { ruleId: string; tool: string | null; file?: string }[]; fuzz: { mode: string }; notes: { code: string; message: string }[] };
+    expect(report.fuzz.mode).toBe('in-process');
+    const planted = JSON.parse(readFileSync(join(neutralServersSource, 'mcify-published', 'planted.json'), 'utf8')) as { ruleId: string; tool: string | null }[];
+    expect(pairsOf(report.findings)).toEqual(pairsOf(planted));
+    expect(ran.code).toBe(1);
+    // No key the server trusts: the classes that need one are listed as not tested, with the reason.
+    const notTested = report.notes.filter((note) => note.code === 'not-tested').map((note) => note.message).join('\n');
+    expect(notTested).toMatch(/class 7\b/);
+    expect(notTested).toMatch(/class 14\b/);
   }, 300_000);
 });
 
