@@ -16,7 +16,7 @@
  */
 import fc from 'fast-check';
 import { snapshotObjects, toolKind, type ObjectSnapshot } from '../engine/harvest.js';
-import { attackerSide, isolationPairs, namedInRequest, requestFragments, type IsolationPair } from '../engine/ownership.js';
+import { attackerSide, canonicalJson, isolationPairs, namedInRequest, requestFragments, type IsolationPair } from '../engine/ownership.js';
 import { perToolProperty, type CellOutcome, type PlanContext, type PlannedCell, type Property, type RunContext } from '../engine/property.js';
 import { cellParameters, reproducePath } from '../engine/seeds.js';
 import { harnessSeverity, type CallOutcome, type Exchange, type ListedTool } from '../engine/types.js';
@@ -149,11 +149,21 @@ async function runWriteCell(tool: ListedTool, ctx: RunContext): Promise<CellOutc
     return { changed, exchanges };
   };
 
+  // Cases that already held, by (pair, input): fast-check draws the same small inputs again and again
+  // (a pool of a few ids), and shrinking retries candidates it has tried. With reset() every case starts
+  // from the same data, so the same case holds again; without it, one that changed nothing the first
+  // time is not sent again either. Write cases run one at a time, so every one saved is latency saved.
+  const held = new Set<string>();
   const check = async ({ pair: index, args }: { pair: number; args: unknown }): Promise<boolean> => {
     const pair = pairs[index];
     if (pair === undefined || ctx.deadline.expired()) return true;
+    const key = `${String(index)}\0${canonicalJson(args)}`;
+    if (held.has(key)) return true;
     const found = await attempt(pair, args);
-    if (found === undefined || found.changed.length === 0) return true;
+    if (found === undefined || found.changed.length === 0) {
+      if (found !== undefined) held.add(key);
+      return true;
+    }
     if (reset === undefined || ctx.deadline.expired()) {
       failure = { ...found, pair, args, replayed: false };
       return false;
