@@ -78,6 +78,11 @@ export class Reach {
     return this.counts.reached + this.counts['refused-named'] > 0;
   }
 
+  /** Held when a case reached an object, else not exercised with the reason. */
+  coverage(): Coverage {
+    return this.exercised ? { status: 'held' } : { status: 'not-exercised', reason: this.reason() };
+  }
+
   /** Why the cell was not exercised, from what the answers were. */
   reason(): string {
     const { validation, refused } = this.counts;
@@ -85,6 +90,28 @@ export class Reach {
     const parts = [validation > 0 ? `${String(validation)} validation errors` : '', refused > 0 ? `${String(refused)} refusals or not-found answers for inputs naming no harvested object` : ''].filter((part) => part !== '');
     return `no input reached a harvested object (${parts.join(', ')})`;
   }
+}
+
+/** How a cell without a finding covered its tool. */
+export type Coverage = { readonly status: 'held' } | { readonly status: 'not-exercised'; readonly reason: string };
+
+/**
+ * How a fast-check cell that reported no finding ends: a property that failed without one stopped
+ * (not exercised, with fast-check's message), one the budget cut is not exercised (time budget), else
+ * `coverage()` says whether a case reached an object.
+ */
+export function outcomeWithoutFinding(
+  details: { readonly failed: boolean; readonly interrupted: boolean; readonly errorInstance?: unknown },
+  deadline: Pick<RunContext['deadline'], 'expired'>,
+  counts: { readonly cases: number; readonly requests: number },
+  coverage: () => Coverage,
+): CellOutcome {
+  if (details.failed) {
+    const message = details.errorInstance instanceof Error ? details.errorInstance.message : 'the property failed without a finding';
+    return { status: 'not-exercised', reason: `the cell stopped: ${message}`, ...counts };
+  }
+  if (details.interrupted || deadline.expired()) return { status: 'not-exercised', reason: 'time budget', ...counts };
+  return { ...coverage(), ...counts };
 }
 
 /** Which tools read isolation calls: reads the run may call, when there is a pair to check. */
@@ -248,10 +275,5 @@ async function runReadCell(tool: ListedTool, ctx: RunContext): Promise<CellOutco
     });
     return { status: 'failed', reason: `${found.pair.attacker} read ${found.pair.victim}'s data`, cases, requests };
   }
-  if (details.failed) {
-    const message = details.errorInstance instanceof Error ? details.errorInstance.message : 'the property failed without a finding';
-    return { status: 'not-exercised', reason: `the cell stopped: ${message}`, cases, requests };
-  }
-  if (details.interrupted || ctx.deadline.expired()) return { status: 'not-exercised', reason: 'time budget', cases, requests };
-  return reach.exercised ? { status: 'held', cases, requests } : { status: 'not-exercised', reason: reach.reason(), cases, requests };
+  return outcomeWithoutFinding(details, ctx.deadline, { cases, requests }, () => reach.coverage());
 }

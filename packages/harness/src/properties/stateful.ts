@@ -24,6 +24,7 @@ import type { CellOutcome, PlanContext, PlannedCell, PrincipalView, Property, Ru
 import { cellParameters, reproducePath } from '../engine/seeds.js';
 import { harnessSeverity, type CallOutcome, type Exchange, type HarnessRuleId, type ListedTool } from '../engine/types.js';
 import { arbitraryFor } from '../fuzz/schema-arbitrary.js';
+import { outcomeWithoutFinding } from './read-isolation.js';
 import { recordChange } from './write-isolation.js';
 
 /** Verbs that make a write tool a create tool. */
@@ -391,12 +392,9 @@ async function runSequences(ctx: RunContext): Promise<CellOutcome> {
     });
     return { status: 'failed', reason: `${pair.attacker} reached ${pair.victim}'s new object through ${found.tool}`, cases, requests };
   }
-  if (details.failed) {
-    const message = details.errorInstance instanceof Error ? details.errorInstance.message : 'the property failed without a finding';
-    return { status: 'not-exercised', reason: `the cell stopped: ${message}`, cases, requests };
-  }
-  if (details.interrupted || ctx.deadline.expired()) return { status: 'not-exercised', reason: 'time budget', cases, requests };
-  if (stats.created === 0) return { status: 'not-exercised', reason: 'no create call gave an object id', cases, requests };
-  if (stats.reached === 0) return { status: 'not-exercised', reason: 'no list, read or change of a created object got past validation', cases, requests };
-  return { status: 'held', cases, requests };
+  return outcomeWithoutFinding(details, ctx.deadline, { cases, requests }, () => {
+    if (stats.created === 0) return { status: 'not-exercised', reason: 'no create call gave an object id' };
+    if (stats.reached === 0) return { status: 'not-exercised', reason: 'no list, read or change of a created object got past validation' };
+    return { status: 'held' };
+  });
 }

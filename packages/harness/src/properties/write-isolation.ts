@@ -21,7 +21,7 @@ import { perToolProperty, type CellOutcome, type PlanContext, type PlannedCell, 
 import { cellParameters, reproducePath } from '../engine/seeds.js';
 import { harnessSeverity, type CallOutcome, type Exchange, type ListedTool } from '../engine/types.js';
 import { arbitraryFor } from '../fuzz/schema-arbitrary.js';
-import { caseReach, Reach } from './read-isolation.js';
+import { caseReach, outcomeWithoutFinding, Reach } from './read-isolation.js';
 
 /** Which tools write isolation calls: writes the run may call, when there is a pair to check. */
 export function writeIsolationCell(tool: ListedTool, context: Pick<PlanContext, 'target' | 'options' | 'mayCall'>): PlannedCell {
@@ -224,10 +224,5 @@ async function runWriteCell(tool: ListedTool, ctx: RunContext): Promise<CellOutc
     });
     return { status: 'failed', reason: `${found.pair.attacker} changed ${found.pair.victim}'s data`, cases, requests };
   }
-  if (details.failed) {
-    const message = details.errorInstance instanceof Error ? details.errorInstance.message : 'the property failed without a finding';
-    return { status: 'not-exercised', reason: `the cell stopped: ${message}`, cases, requests };
-  }
-  if (details.interrupted || ctx.deadline.expired()) return { status: 'not-exercised', reason: 'time budget', cases, requests };
-  return reach.exercised ? { status: 'held', cases, requests } : { status: 'not-exercised', reason: reach.reason(), cases, requests };
+  return outcomeWithoutFinding(details, ctx.deadline, { cases, requests }, () => reach.coverage());
 }
