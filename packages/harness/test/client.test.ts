@@ -13,11 +13,11 @@ import { curlFor, shellQuote, tokenEnvVar } from '../src/client/curl.js';
 import { ExchangeLog, secretCores, type ExchangeInput, type RawExchange } from '../src/client/exchange-log.js';
 import { mcpHeaders, rpcBody, initializeParams, sendRaw } from '../src/client/raw-request.js';
 import { RateGate, retryAfterMs } from '../src/client/recording-fetch.js';
-import type { Exchange, FuzzTarget, Principal } from '../src/engine/types.js';
+import type { Exchange, FuzzTarget } from '../src/engine/types.js';
 import { bootConfig, type BootedServer } from '../src/target/boot-config.js';
-import { pinnedFetch, type PinnedFetch } from '../src/target/pinned-fetch.js';
-import { resolveTarget } from '../src/target/resolve-target.js';
+import type { PinnedFetch } from '../src/target/pinned-fetch.js';
 import { Secret } from '../src/target/secret.js';
+import { plainTarget } from './plain-target.js';
 
 const run = promisify(execFile);
 
@@ -51,42 +51,6 @@ async function officialSdkServer(tokens: Readonly<Record<string, string>>): Prom
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`, server, sessions };
-}
-
-/** A FuzzTarget over a booted server: the fields the client layer reads, the rest empty. */
-async function targetFor(url: string, tokens: Readonly<Record<string, string>>, tenants: Readonly<Record<string, string>> = {}): Promise<FuzzTarget & { fetch: PinnedFetch }> {
-  const fetch = pinnedFetch(await resolveTarget(url), { timeoutMs: 5000 });
-  const principals: Principal[] = Object.entries(tokens).map(([name, token]) => ({
-    name,
-    tenant: tenants[name] ?? name,
-    scopes: undefined,
-    token: new Secret(`${name}'s token`, token),
-    claims: undefined,
-    identity: [],
-  }));
-  return {
-    mode: 'black-box',
-    url: new URL(url),
-    loopback: true,
-    fetch,
-    principals,
-    isolate: 'tenant',
-    tokenKind: 'jwt',
-    challengeScheme: 'Bearer',
-    credentialHeader: { name: 'authorization', prefix: 'Bearer ' },
-    issuer: undefined,
-    objects: {},
-    publicValues: [],
-    idFields: [],
-    secrets: [],
-    revoked: {},
-    reset: undefined,
-    source: undefined,
-    close: () => {
-      fetch.close();
-      return Promise.resolve();
-    },
-  };
 }
 
 function logFor(target: FuzzTarget): ExchangeLog {
@@ -124,7 +88,7 @@ describe('the client against the orders fixture', () => {
 
   beforeAll(async () => {
     booted = await bootConfig(config, mcifyAudit, { logging: { level: 'error', sink: () => undefined } });
-    target = await targetFor(booted.url, booted.tokens, { alice: 'acme', carol: 'acme', bob: 'globex', dave: 'globex' });
+    target = await plainTarget(booted.url, booted.tokens, { tenants: { alice: 'acme', carol: 'acme', bob: 'globex', dave: 'globex' } });
     tokens = Object.values(booted.tokens);
   }, 30_000);
 
@@ -286,7 +250,7 @@ describe('the client against a server on the official SDK', () => {
   it('keeps the session, reads SSE answers and structured content, and ties each call to its exchange', async () => {
     const tokens = { alice: 'official-alice-token-0123456789abcdef', bob: 'official-bob-token-0123456789abcdefgh' };
     const official = await officialSdkServer(tokens);
-    const target = await targetFor(official.url, tokens);
+    const target = await plainTarget(official.url, tokens);
     const log = logFor(target);
     try {
       const alice = await openPrincipalClient({ target, log, principal: 'alice', label: 'alice', token: tokens.alice, requestTimeoutMs: 5000 });
@@ -504,7 +468,7 @@ describe('the client against a loopback fake', () => {
       return false;
     });
     servers.push(fake.server);
-    const target = await targetFor(fake.url, { alice: ALICE_FAKE, bob: 'bob-token-bbbbbbbbbbbbbbbbbbbbbb' });
+    const target = await plainTarget(fake.url, { alice: ALICE_FAKE, bob: 'bob-token-bbbbbbbbbbbbbbbbbbbbbb' });
     const log = logFor(target);
     const alice = await openPrincipalClient({ target, log, principal: 'alice', label: 'alice', token: ALICE_FAKE, requestTimeoutMs: 5000 });
     expect(alice.sessionId).toBe('sess-0001');
@@ -543,7 +507,7 @@ describe('the client against a loopback fake', () => {
       return false;
     });
     servers.push(fake.server);
-    const target = await targetFor(fake.url, { alice: ALICE_FAKE });
+    const target = await plainTarget(fake.url, { alice: ALICE_FAKE });
     const log = logFor(target);
     const alice = await openPrincipalClient({ target, log, principal: 'alice', label: 'alice', token: ALICE_FAKE, requestTimeoutMs: 300 });
     const started = Date.now();
@@ -570,7 +534,7 @@ describe('the client against a loopback fake', () => {
       return false;
     });
     servers.push(fake.server);
-    const target = await targetFor(fake.url, { alice: ALICE_FAKE });
+    const target = await plainTarget(fake.url, { alice: ALICE_FAKE });
     const log = logFor(target);
     const error = await openPrincipalClient({ target, log, principal: 'alice', label: 'alice', token: ALICE_FAKE, requestTimeoutMs: 2000 }).catch((reason: unknown) => reason);
     expect(error).toBeInstanceOf(ConnectError);
@@ -582,7 +546,7 @@ describe('the client against a loopback fake', () => {
   it('sends repeated header names as separate lines', async () => {
     const fake = await fakeMcp(() => false);
     servers.push(fake.server);
-    const target = await targetFor(fake.url, { alice: ALICE_FAKE });
+    const target = await plainTarget(fake.url, { alice: ALICE_FAKE });
     const log = logFor(target);
     await sendRaw(
       target,
@@ -612,7 +576,7 @@ describe('the client against a loopback fake', () => {
       },
     );
     servers.push(fake.server);
-    const target = await targetFor(fake.url, { alice: ALICE_FAKE });
+    const target = await plainTarget(fake.url, { alice: ALICE_FAKE });
     const log = logFor(target);
     const alice = await openPrincipalClient({ target, log, principal: 'alice', label: 'alice', token: ALICE_FAKE, requestTimeoutMs: 5000 });
     const outcome = await alice.callTool('x', {});
@@ -636,7 +600,7 @@ describe('the client against a loopback fake', () => {
       },
     );
     servers.push(fake.server);
-    const target = await targetFor(fake.url, { alice: ALICE_FAKE });
+    const target = await plainTarget(fake.url, { alice: ALICE_FAKE });
     const log = logFor(target);
     const started = Date.now();
     const exchange = await sendRaw(target, log, { principal: 'bob', label: "sessions: GET alice's stream as bob", method: 'GET', headers: { accept: 'text/event-stream', 'mcp-session-id': 'sess-x' } }, { streamMs: 300 });
@@ -660,7 +624,7 @@ describe('the client against a loopback fake', () => {
       return false;
     });
     servers.push(fake.server);
-    const target = await targetFor(fake.url, { alice: ALICE_FAKE });
+    const target = await plainTarget(fake.url, { alice: ALICE_FAKE });
     const log = logFor(target);
     const alice = await openPrincipalClient({ target, log, principal: 'alice', label: 'alice', token: ALICE_FAKE, requestTimeoutMs: 5000 });
     expect(await alice.rpc('ping')).toMatchObject({ kind: 'result', data: { pong: true }, status: 200 });
@@ -679,7 +643,7 @@ describe('the client against a loopback fake', () => {
       return true;
     });
     servers.push(fake.server);
-    const target = await targetFor(fake.url, { alice: 'alice-token-aaaaaaaaaaaaaaaaaaaa' });
+    const target = await plainTarget(fake.url, { alice: 'alice-token-aaaaaaaaaaaaaaaaaaaa' });
     const log = logFor(target);
     const client = await openPrincipalClient({ target, log, principal: 'alice', label: 'alice', token: 'alice-token-aaaaaaaaaaaaaaaaaaaa', requestTimeoutMs: 5000 });
     const tools = await client.listTools();
@@ -706,7 +670,7 @@ describe('the client against a loopback fake', () => {
       return true;
     });
     servers.push(fake.server);
-    const target = await targetFor(fake.url, { alice: 'alice-token-aaaaaaaaaaaaaaaaaaaa' });
+    const target = await plainTarget(fake.url, { alice: 'alice-token-aaaaaaaaaaaaaaaaaaaa' });
     const log = logFor(target);
     const gate = new RateGate();
     const client = await openPrincipalClient({ target, log, principal: 'alice', label: 'alice', token: 'alice-token-aaaaaaaaaaaaaaaaaaaa', requestTimeoutMs: 5000, gate, deadline: { remainingMs: () => 30_000 } });
@@ -740,7 +704,7 @@ describe('the client against a loopback fake', () => {
       return true;
     });
     servers.push(fake.server);
-    const target = await targetFor(fake.url, { alice: ALICE_FAKE });
+    const target = await plainTarget(fake.url, { alice: ALICE_FAKE });
     const log = logFor(target);
     const gate = new RateGate();
     const client = await openPrincipalClient({ target, log, principal: 'alice', label: 'alice', token: ALICE_FAKE, requestTimeoutMs: 5000, gate, deadline: { remainingMs: () => 30_000 } });
@@ -762,7 +726,7 @@ describe('the client against a loopback fake', () => {
       return true;
     });
     servers.push(fake.server);
-    const target = await targetFor(fake.url, { alice: 'alice-token-aaaaaaaaaaaaaaaaaaaa' });
+    const target = await plainTarget(fake.url, { alice: 'alice-token-aaaaaaaaaaaaaaaaaaaa' });
     const log = logFor(target);
     const client = await openPrincipalClient({ target, log, principal: 'alice', label: 'alice', token: 'alice-token-aaaaaaaaaaaaaaaaaaaa', requestTimeoutMs: 5000, deadline: { remainingMs: () => 2000 } });
     const started = Date.now();

@@ -11,52 +11,17 @@ import { ExchangeLog } from '../src/client/exchange-log.js';
 import { openPrincipalClient } from '../src/client/mcp-client.js';
 import { initializeParams, mcpHeaders, rpcBody, sendRaw } from '../src/client/raw-request.js';
 import type { PlannedCell, RunContext } from '../src/engine/property.js';
-import type { CallOutcome, FuzzTarget, HarnessFinding, HarnessNote, ListedTool, Principal } from '../src/engine/types.js';
+import type { CallOutcome, FuzzTarget, HarnessFinding, HarnessNote, ListedTool } from '../src/engine/types.js';
 import { createHygieneMonitor, serverHygieneProperty, type HygieneMonitor } from '../src/properties/server-hygiene.js';
 import { bootConfig, type BootedServer } from '../src/target/boot-config.js';
-import { pinnedFetch, type PinnedFetch } from '../src/target/pinned-fetch.js';
-import { resolveTarget } from '../src/target/resolve-target.js';
+import type { PinnedFetch } from '../src/target/pinned-fetch.js';
 import { Secret } from '../src/target/secret.js';
+import { plainTarget } from './plain-target.js';
 
 const ALICE = 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ1c2VyX2FsaWNlIiwidGVuYW50SWQiOiJhY21lIn0.alice-signature-0123456789abcdefghijKLMN';
 const BOB = 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ1c2VyX2JvYiIsInRlbmFudElkIjoiZ2xvYmV4In0.bob-signature-9876543210zyxwvutsrqPONM';
 const HOOK_SECRET = 'postgres://app:hook-secret-password-42@db/app';
 const SERVER_DIR = '/tmp/mcify-hygiene-project';
-
-async function targetFor(url: string, tokens: Readonly<Record<string, string>>, secrets: readonly Secret[] = []): Promise<FuzzTarget & { fetch: PinnedFetch }> {
-  const fetch = pinnedFetch(await resolveTarget(url), { timeoutMs: 5000 });
-  const principals: Principal[] = Object.entries(tokens).map(([name, token]) => ({
-    name,
-    tenant: name,
-    scopes: undefined,
-    token: new Secret(`${name}'s token`, token),
-    claims: undefined,
-    identity: [],
-  }));
-  return {
-    mode: 'black-box',
-    url: new URL(url),
-    loopback: true,
-    fetch,
-    principals,
-    isolate: 'tenant',
-    tokenKind: 'jwt',
-    challengeScheme: 'Bearer',
-    credentialHeader: { name: 'authorization', prefix: 'Bearer ' },
-    issuer: undefined,
-    objects: {},
-    publicValues: [],
-    idFields: [],
-    secrets,
-    revoked: {},
-    reset: undefined,
-    source: undefined,
-    close: () => {
-      fetch.close();
-      return Promise.resolve();
-    },
-  };
-}
 
 function logFor(target: FuzzTarget): ExchangeLog {
   return new ExchangeLog({
@@ -185,7 +150,7 @@ describe('server hygiene against a misbehaving server', () => {
 
   beforeAll(async () => {
     fake = await misbehavingServer();
-    target = await targetFor(fake.url, { alice: ALICE, bob: BOB }, [new Secret('the database URL', HOOK_SECRET)]);
+    target = await plainTarget(fake.url, { alice: ALICE, bob: BOB }, { secrets: [new Secret('the database URL', HOOK_SECRET)] });
     const log = logFor(target);
     monitor = createHygieneMonitor({ target, serverPaths: [SERVER_DIR] });
     monitor.attach(log);
@@ -300,7 +265,7 @@ describe('server hygiene against the orders fixture', () => {
 
   beforeAll(async () => {
     booted = await bootConfig(config, mcifyAudit, { logging: { level: 'error', sink: () => undefined } });
-    target = await targetFor(booted.url, booted.tokens);
+    target = await plainTarget(booted.url, booted.tokens);
   }, 30_000);
 
   afterAll(async () => {
@@ -355,7 +320,7 @@ describe('server hygiene against a server on the official SDK', () => {
       void mcp.connect(transport).then(() => transport.handleRequest(req, res));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const target = await targetFor(`http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`, { alice: token });
+    const target = await plainTarget(`http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`, { alice: token });
     const log = logFor(target);
     const monitor = createHygieneMonitor({ target });
     monitor.attach(log);
@@ -385,7 +350,7 @@ describe('server hygiene against a server on the official SDK', () => {
 describe('server hygiene against the ledger-sessions fixture', () => {
   it('finds nothing when every principal calls every tool, with empty, wrong and foreign arguments', async () => {
     const booted = await bootConfig(ledgerConfig, ledgerAudit, { logging: { level: 'error', sink: () => undefined } });
-    const target = await targetFor(booted.url, booted.tokens);
+    const target = await plainTarget(booted.url, booted.tokens);
     const log = logFor(target);
     const monitor = createHygieneMonitor({ target, serverPaths: [new URL('../../../fixtures/servers/ledger-sessions', import.meta.url).pathname] });
     monitor.attach(log);

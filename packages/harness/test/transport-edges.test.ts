@@ -8,10 +8,9 @@ import { createServer as createTcpServer, type AddressInfo, type Server as TcpSe
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDeadline } from '../src/engine/budget.js';
 import { createTraffic } from '../src/engine/run-context.js';
-import type { FuzzTarget } from '../src/engine/types.js';
 import { pinnedFetch } from '../src/target/pinned-fetch.js';
 import { resolveTarget } from '../src/target/resolve-target.js';
-import { Secret } from '../src/target/secret.js';
+import { plainTarget } from './plain-target.js';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -35,24 +34,9 @@ describe('the run context raw channel', () => {
     });
     const port = await listen(server);
     closers.push(() => new Promise((done) => server.close(() => { done(); })));
-    const url = `http://127.0.0.1:${String(port)}/mcp`;
-    const fetch = pinnedFetch(await resolveTarget(url));
-    closers.push(() => {
-      fetch.close();
-      return Promise.resolve();
-    });
     const token = 'alice-real-token-0123456789abcdef';
-    const target = {
-      mode: 'black-box',
-      url: new URL(url),
-      loopback: true,
-      fetch,
-      principals: [{ name: 'alice', tenant: 'acme', scopes: undefined, token: new Secret("alice's token", token), claims: undefined, identity: ['acme'] }],
-      credentialHeader: { name: 'authorization', prefix: 'Bearer ' },
-      revoked: {},
-      secrets: [],
-      issuer: undefined,
-    } as unknown as FuzzTarget;
+    const target = await plainTarget(`http://127.0.0.1:${String(port)}/mcp`, { alice: token });
+    closers.push(() => target.close());
     const traffic = createTraffic(target, { requestTimeoutMs: 5000 }, createDeadline(30_000));
     const exchange = await traffic.raw({
       principal: 'forged: two-headers',
