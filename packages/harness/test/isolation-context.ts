@@ -6,9 +6,9 @@
 import { fileURLToPath } from 'node:url';
 import { createDeadline, type RunDeadline } from '../src/engine/budget.js';
 import { harvestAll } from '../src/engine/harvest.js';
-import type { ResolvedFuzzOptions } from '../src/engine/property.js';
+import type { Deadline, ResolvedFuzzOptions, RunContext } from '../src/engine/property.js';
 import { createRunContext, createTraffic, type EngineContext } from '../src/engine/run-context.js';
-import type { FuzzTarget } from '../src/engine/types.js';
+import type { FuzzTarget, HarnessFinding, ListedTool, PrincipalClient, WriteRecord } from '../src/engine/types.js';
 import { inProcessTarget, type InProcessOptions } from '../src/target/in-process.js';
 
 export const fixtureConfig = (name: 'orders' | 'orders-vulnerable' | 'ledger-sessions'): string =>
@@ -66,4 +66,34 @@ export async function isolationRun(name: Parameters<typeof fixtureConfig>[0], op
     await booted.close();
     throw error;
   }
+}
+
+/** A deadline that never runs out, for scripted servers. */
+export const openDeadline: Deadline = { remainingMs: () => 60_000, expired: () => false, signal: new AbortController().signal };
+
+/**
+ * A run context over a scripted server (`client` answers each principal's calls): harvested first, as
+ * the orchestrator does; findings and writes go to the arrays given; raw traffic and forged clients
+ * are not available.
+ */
+export async function runContextOver(parts: {
+  readonly target: FuzzTarget;
+  readonly tools: readonly ListedTool[];
+  readonly client: (name: string) => Promise<PrincipalClient>;
+  readonly runs: number;
+  readonly findings: HarnessFinding[];
+  readonly writes?: WriteRecord[];
+}): Promise<RunContext> {
+  const base = { target: parts.target, options: fuzzOptions({ runs: parts.runs }), tools: parts.tools, deadline: openDeadline, client: parts.client, mayCall: () => true, isSensitive: () => false, note: () => undefined };
+  const harvest = await harvestAll(base);
+  return {
+    ...base,
+    harvest,
+    clientWith: () => Promise.reject(new Error('not used')),
+    raw: () => Promise.reject(new Error('not used')),
+    seedFor: () => 1,
+    curl: () => 'curl ...',
+    finding: (finding: HarnessFinding) => parts.findings.push(finding),
+    write: (record: WriteRecord) => parts.writes?.push(record),
+  };
 }

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { harvestAll } from '../src/engine/harvest.js';
-import type { Deadline, RunContext } from '../src/engine/property.js';
 import type { CallOutcome, FuzzTarget, HarnessFinding, ListedTool, Principal, PrincipalClient } from '../src/engine/types.js';
 import { caseReach, isValidationRefusal, readIsolation, Reach } from '../src/properties/read-isolation.js';
-import { fuzzOptions, isolationRun, type IsolationRun } from './isolation-context.js';
+import { isolationRun, runContextOver, type IsolationRun } from './isolation-context.js';
 
 function outcome(kind: CallOutcome['kind'], text = '', changes: Partial<CallOutcome> = {}): CallOutcome {
   return { kind, status: 200, text, data: undefined, code: undefined, exchange: undefined, ...changes };
@@ -42,7 +40,6 @@ interface Script {
   answer(principal: string, tool: string, args: Record<string, unknown>, count: number): CallOutcome;
 }
 
-const open: Deadline = { remainingMs: () => 60_000, expired: () => false, signal: new AbortController().signal };
 
 function principal(name: string, tenant: string): Principal {
   return { name, tenant, scopes: undefined, token: undefined, claims: { sub: `user_${name}` }, identity: [] };
@@ -72,18 +69,7 @@ async function scriptedContext(tools: ListedTool[], script: Script, changes: { i
       },
       close: () => Promise.resolve(),
     });
-  const base = { target, options: fuzzOptions({ runs: 15 }), tools, deadline: open, client, mayCall: () => true, isSensitive: () => false, note: () => undefined };
-  const harvest = await harvestAll(base);
-  const context = {
-    ...base,
-    harvest,
-    clientWith: () => Promise.reject(new Error('not used')),
-    raw: () => Promise.reject(new Error('not used')),
-    seedFor: () => 1,
-    curl: () => 'curl ...',
-    finding: (finding: HarnessFinding) => findings.push(finding),
-    write: () => undefined,
-  } satisfies RunContext;
+  const context = await runContextOver({ target, tools, client, runs: 15, findings });
   return { context, findings, counts };
 }
 

@@ -1,14 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { harvestAll } from '../src/engine/harvest.js';
-import type { Deadline, RunContext } from '../src/engine/property.js';
 import type { CallOutcome, FuzzTarget, HarnessFinding, ListedTool, Principal, PrincipalClient, WriteRecord } from '../src/engine/types.js';
 import { readIsolation } from '../src/properties/read-isolation.js';
 import { isCreateTool, stateful, statefulCell } from '../src/properties/stateful.js';
-import { fuzzOptions, isolationRun, type IsolationRun } from './isolation-context.js';
+import { fuzzOptions, isolationRun, runContextOver, type IsolationRun } from './isolation-context.js';
 
 const json = (data: unknown): CallOutcome => ({ kind: 'result', status: 200, text: JSON.stringify(data), data, code: undefined, exchange: undefined });
 const toolError = (text: string): CallOutcome => ({ kind: 'tool-error', status: 200, text, data: undefined, code: undefined, exchange: undefined });
-const open: Deadline = { remainingMs: () => 60_000, expired: () => false, signal: new AbortController().signal };
 const object = (properties: Record<string, unknown>, required: string[] = []) => ({ type: 'object', properties, required, additionalProperties: false });
 
 describe('create tools and the cell', () => {
@@ -88,18 +85,7 @@ async function docsContext(flawed: boolean) {
       },
       close: () => Promise.resolve(),
     });
-  const base = { target, options: fuzzOptions({ runs: 20 }), tools: docTools, deadline: open, client, mayCall: () => true, isSensitive: () => false, note: () => undefined };
-  const harvest = await harvestAll(base);
-  const context = {
-    ...base,
-    harvest,
-    clientWith: () => Promise.reject(new Error('not used')),
-    raw: () => Promise.reject(new Error('not used')),
-    seedFor: () => 1,
-    curl: () => 'curl ...',
-    finding: (finding: HarnessFinding) => findings.push(finding),
-    write: (record: WriteRecord) => writes.push(record),
-  } satisfies RunContext;
+  const context = await runContextOver({ target, tools: docTools, client, runs: 20, findings, writes });
   return { context, findings, writes };
 }
 

@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { harvestAll } from '../src/engine/harvest.js';
-import type { Deadline, RunContext } from '../src/engine/property.js';
 import type { CallOutcome, FuzzTarget, HarnessFinding, ListedTool, Principal, PrincipalClient, WriteRecord } from '../src/engine/types.js';
 import { recordChange, writeIsolation, writeIsolationCell } from '../src/properties/write-isolation.js';
-import { fuzzOptions, isolationRun, type IsolationRun } from './isolation-context.js';
+import type { RunContext } from '../src/engine/property.js';
+import { fuzzOptions, isolationRun, runContextOver, type IsolationRun } from './isolation-context.js';
 
 const json = (data: unknown): CallOutcome => ({ kind: 'result', status: 200, text: JSON.stringify(data), data, code: undefined, exchange: undefined });
 const toolError = (text: string): CallOutcome => ({ kind: 'tool-error', status: 200, text, data: undefined, code: undefined, exchange: undefined });
-const open: Deadline = { remainingMs: () => 60_000, expired: () => false, signal: new AbortController().signal };
 
 describe('recordChange', () => {
   it('names the fields that changed, or says the object is gone', () => {
@@ -93,18 +91,7 @@ async function storeContext(write: (store: Store, caller: string, docId: string)
       },
       close: () => Promise.resolve(),
     });
-  const base = { target, options: fuzzOptions({ runs: 15 }), tools: docTools, deadline: open, client, mayCall: () => true, isSensitive: () => false, note: () => undefined };
-  const harvest = await harvestAll(base);
-  const context = {
-    ...base,
-    harvest,
-    clientWith: () => Promise.reject(new Error('not used')),
-    raw: () => Promise.reject(new Error('not used')),
-    seedFor: () => 1,
-    curl: () => 'curl ...',
-    finding: (finding: HarnessFinding) => findings.push(finding),
-    write: (record: WriteRecord) => writes.push(record),
-  } satisfies RunContext;
+  const context = await runContextOver({ target, tools: docTools, client, runs: 15, findings, writes });
   return { context, findings, writes, resets: () => resets };
 }
 
