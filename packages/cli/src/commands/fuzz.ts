@@ -318,7 +318,7 @@ async function openTarget(options: FuzzCommandOptions, cwd: string): Promise<Fuz
 }
 
 /** Every credential and declared secret of the target, and the test IdP's private key: none of them may reach a report. */
-export function secretsOf(target: FuzzTarget): Secret[] {
+function secretsOf(target: FuzzTarget): Secret[] {
   return [
     ...target.principals.flatMap((principal) => (principal.token === undefined ? [] : [principal.token])),
     ...Object.values(target.revoked),
