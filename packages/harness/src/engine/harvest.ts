@@ -190,6 +190,12 @@ const requestsByView = new WeakMap<PrincipalView, number>();
 const callsByView = new WeakMap<PrincipalView, readonly HarvestCall[]>();
 const identityByView = new WeakMap<PrincipalView, readonly string[]>();
 
+/** Orders two places a value was seen: by key, then by tool. */
+function compareSeen(key: string, tool: string, otherKey: string, otherTool: string): number {
+  if (key !== otherKey) return key < otherKey ? -1 : 1;
+  return tool < otherTool ? -1 : tool > otherTool ? 1 : 0;
+}
+
 /** How many requests the harvest of this view sent (0 for a view the harvest did not build). */
 export function harvestRequests(view: PrincipalView): number {
   return requestsByView.get(view) ?? 0;
@@ -202,6 +208,9 @@ class ViewBuilder {
   readonly answeredTools = new Set<string>();
   readonly calls: HarvestCall[] = [];
   requests = 0;
+  /** The harvest's phase: 0 the hook's and --id objects, 1 the lists, then one per round of id reads. */
+  phase = 0;
+  readonly #phaseOf = new Map<string, number>();
 
   constructor(
     readonly principal: string,
@@ -211,7 +220,17 @@ class ViewBuilder {
   addId(value: string, key: string, tool: string): void {
     if (value === '') return;
     this.values.add(value);
-    if (!this.ids.has(value)) this.ids.set(value, { value, key, tool });
+    // Answers of one phase arrive concurrently: of the places a value was seen, keep the earliest phase's
+    // (the hook's and --id objects, then the lists, then each round of id reads), and within a phase the
+    // first by key, then tool; not the first to arrive. So the same data always gives the same view, and
+    // a seed replays the same cases.
+    const known = this.ids.get(value);
+    const phase = this.phase;
+    const knownPhase = this.#phaseOf.get(value);
+    if (known === undefined || knownPhase === undefined || phase < knownPhase || (phase === knownPhase && compareSeen(key, tool, known.key, known.tool) < 0)) {
+      this.ids.set(value, { value, key, tool });
+      this.#phaseOf.set(value, phase);
+    }
   }
 
   /** Adds a result's values; returns how many ids were new. */
@@ -232,7 +251,8 @@ class ViewBuilder {
 
   /** Candidate values for an id argument: ids seen under the same key, then under `id`, then any; identity arguments take identity values first. */
   candidates(argument: IdArgument, own: readonly string[]): string[] {
-    const seen = [...this.ids.values()];
+    // Sorted, so which ids a bounded round tries does not depend on which answer arrived first.
+    const seen = [...this.ids.values()].sort((left, right) => (left.value < right.value ? -1 : left.value > right.value ? 1 : 0));
     const sameKey = seen.filter((value) => value.key === argument.name).map((value) => value.value);
     const plainId = seen.filter((value) => value.key === 'id').map((value) => value.value);
     const rest = seen.map((value) => value.value);
@@ -246,7 +266,7 @@ class ViewBuilder {
     for (const seen of this.ids.values()) byField.set(seen.key, [...(byField.get(seen.key) ?? []), seen.value]);
     const view: PrincipalView = {
       principal: this.principal,
-      ids: new Map(this.ids),
+      ids: new Map([...this.ids].sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0))),
       values: new Set(this.values),
       idsByField: new Map([...byField].sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0)).map(([key, values]) => [key, sortedPool(values)])),
       answeredTools: new Set(this.answeredTools),
@@ -340,10 +360,12 @@ class Harvester {
       return builder.view();
     }
     const done = new Set<string>();
+    builder.phase = 1;
     await Promise.all(this.#listTools.map(({ tool, plan }) => this.paged(client, builder, tool, plan, plan.fixed, done)));
     const own = identityOf(principal);
     const tried = new Map<string, Set<string>>();
     for (let round = 0; round < idRounds && !this.#deps.deadline.expired(); round += 1) {
+      builder.phase = round + 2;
       const before = builder.ids.size;
       const calls: Promise<void>[] = [];
       for (const { tool, plan } of this.#idTools) {
